@@ -1,0 +1,66 @@
+// @ts-check
+/**
+ * `npm start` / `npm run dev`: the Worker on http://localhost:8788, offline.
+ *
+ * With a GitHub OAuth App in .dev.vars (GITHUB_CLIENT_ID and GITHUB_CLIENT_SECRET), it runs
+ * `wrangler dev` against real GitHub. Without one, it starts the local GitHub development
+ * stand-in (scripts/github-standin.mjs) and points the Worker at it, so the whole sign-in works
+ * with nothing configured. A missing COOKIE_ENCRYPTION_KEY is generated for this run only.
+ */
+import { randomBytes } from "node:crypto";
+import { startGithubStandIn } from "./github-standin.mjs";
+import { readDevVars, spawnWranglerDev } from "./wrangler-dev.mjs";
+
+const PORT = Number(process.env.PORT || 8788);
+const STAND_IN_PORT = Number(process.env.GITHUB_STANDIN_PORT || 8789);
+
+/** Values copied from .dev.vars.example are placeholders, not an OAuth App. */
+const isPlaceholder = (/** @type {string | undefined} */ value) => !value || /^<.*>$/.test(value) || /^your[-_]/i.test(value);
+
+// DEV_VARS_FILE lets the tests run `npm start` as a newcomer would, with no .dev.vars.
+const devVars = readDevVars(process.env.DEV_VARS_FILE);
+/** @type {Record<string, string>} */
+const vars = {};
+/** @type {{ close(): Promise<void> } | undefined} */
+let standIn;
+
+if (isPlaceholder(devVars.GITHUB_CLIENT_ID) || isPlaceholder(devVars.GITHUB_CLIENT_SECRET)) {
+	const started = await startGithubStandIn({ port: STAND_IN_PORT });
+	standIn = started;
+	Object.assign(vars, {
+		GITHUB_CLIENT_ID: started.clientId,
+		GITHUB_CLIENT_SECRET: started.clientSecret,
+		GITHUB_BASE_URL: started.baseUrl,
+		GITHUB_API_URL: started.apiUrl,
+	});
+	console.log(
+		[
+			"",
+			"  No GitHub OAuth App in .dev.vars: signing in through the local GitHub development stand-in",
+			`  at ${started.baseUrl} (test users, no real GitHub account). To use real GitHub, copy`,
+			"  .dev.vars.example to .dev.vars and fill in your OAuth App (see README).",
+			"",
+		].join("\n"),
+	);
+} else {
+	console.log("\n  Using the GitHub OAuth App from .dev.vars.\n");
+}
+
+if (isPlaceholder(devVars.COOKIE_ENCRYPTION_KEY)) {
+	vars.COOKIE_ENCRYPTION_KEY = randomBytes(32).toString("hex");
+}
+
+console.log(`  MCP server: http://localhost:${PORT}/mcp (Streamable HTTP), http://localhost:${PORT}/sse (SSE)\n`);
+
+const wrangler = spawnWranglerDev({ port: PORT, vars });
+
+async function shutdown(/** @type {number} */ code) {
+	await standIn?.close().catch(() => {});
+	process.exit(code);
+}
+for (const signal of /** @type {const} */ (["SIGINT", "SIGTERM"])) {
+	process.on(signal, () => {
+		wrangler.kill(signal);
+	});
+}
+wrangler.on("exit", (code) => void shutdown(code ?? 0));

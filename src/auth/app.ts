@@ -1,0 +1,192 @@
+/**
+ * The browser-facing routes: the consent page (GET/POST /authorize), the return from GitHub
+ * (GET /callback) and a small home page. Glue only: the OAuth provider's consent and upstream
+ * helpers do the binding and storage, github.ts talks to GitHub, the pages render.
+ *
+ * Errors follow the library's table (docs/consent-page.md): a validated request's errors go back
+ * to the client as a redirect; anything else is rendered here and never redirected.
+ */
+import { AuthorizationError, authorizationErrorRedirect, CimdFetchError, type OAuthHelpers } from "@cloudflare/workers-oauth-provider";
+import { Hono } from "hono";
+import { html } from "hono/html";
+import { z } from "zod";
+import { ConfigError, readConfig } from "../config";
+import type { Props } from "../props";
+import { renderConsentPage, SERVER_NAME } from "./consent-page";
+import { AppError, renderErrorPage } from "./errors";
+import { codeChallengeS256, createCodeVerifier, exchangeGithubCode, fetchGithubUser, GitHubAuthError, githubAuthorizeUrl } from "./github";
+import { renderPage } from "./layout";
+
+type AppEnv = { Bindings: Env & { OAUTH_PROVIDER: OAuthHelpers } };
+
+/** What the Worker keeps (encrypted, server-side) between the redirect to GitHub and /callback. */
+const UpstreamData = z.object({ verifier: z.string().min(43) });
+
+export const app = new Hono<AppEnv>();
+
+app.get("/", (c) => {
+	const origin = new URL(c.req.url).origin;
+	return c.html(
+		renderPage(
+			SERVER_NAME,
+			html`<div class="card">
+				<h1>${SERVER_NAME}</h1>
+				<p>A remote MCP server: connect an MCP client to act on your GitHub account.</p>
+				<p>Streamable HTTP: <code>${origin}/mcp</code></p>
+				<p>Server-Sent Events (legacy clients): <code>${origin}/sse</code></p>
+			</div>`,
+		),
+	);
+});
+
+app.get("/authorize", async (c) => {
+	const oauth = c.env.OAUTH_PROVIDER;
+	// Fail before showing consent if the deployment cannot finish a sign-in.
+	readConfig(c.env);
+	const request = await oauth.parseAuthRequest(c.req.raw);
+	const details = await oauth.describeConsent(request); // first: a failed lookup leaves nothing in KV
+	const consent = await oauth.beginConsent(request);
+	consent.headers.set("Content-Type", "text/html; charset=utf-8");
+	return new Response(await renderConsentPage(details, consent.handle), { headers: consent.headers });
+});
+
+app.post("/authorize", async (c) => {
+	const oauth = c.env.OAUTH_PROVIDER;
+	const form = await c.req.formData().catch(() => null);
+	const handle = form?.get("handle");
+	const action = form?.get("action");
+	if (typeof handle !== "string" || handle === "" || (action !== "approve" && action !== "deny")) {
+		throw new AppError(400, "This form was incomplete. Start again from your MCP client.", "consent form without handle or action");
+	}
+	if (action === "deny") {
+		const denied = await oauth.denyConsent(c.req.raw, handle);
+		return new Response(null, { status: 302, headers: denied.headers });
+	}
+
+	const config = readConfig(c.env);
+	const approved = await oauth.approveConsent(c.req.raw, handle);
+	// The PKCE verifier stays server-side in the upstream transaction (encrypted with a key only
+	// the state derives); GitHub sees only its S256 challenge.
+	const verifier = createCodeVerifier();
+	const { state, headers } = await oauth.beginUpstream(approved.request, {
+		data: { verifier } satisfies z.infer<typeof UpstreamData>,
+		headers: approved.headers,
+	});
+	headers.set(
+		"Location",
+		githubAuthorizeUrl(config, { redirectUri: callbackUrl(c.req.url), state, codeChallenge: await codeChallengeS256(verifier) }),
+	);
+	return new Response(null, { status: 302, headers });
+});
+
+app.get("/callback", async (c) => {
+	const oauth = c.env.OAUTH_PROVIDER;
+	const config = readConfig(c.env);
+	// Recovers the approved request only for the browser that started it (state + binding cookie),
+	// and only once: a replayed or foreign state throws AuthorizationError.
+	const upstream = await oauth.finishUpstream(c.req.raw);
+	const params = new URL(c.req.url).searchParams;
+
+	if (params.has("error")) {
+		// The user declined at GitHub (or GitHub refused): tell the client, with its state and iss.
+		upstream.headers.set(
+			"Location",
+			authorizationErrorRedirect(upstream.request, "access_denied", "The user did not authorize access on GitHub."),
+		);
+		return new Response(null, { status: 302, headers: upstream.headers });
+	}
+	const code = params.get("code");
+	const data = UpstreamData.safeParse(upstream.data);
+	if (!code || !data.success) {
+		throw new AppError(400, "GitHub did not return an authorization code. Start again from your MCP client.", "callback without code");
+	}
+
+	const token = await exchangeGithubCode(config, { code, redirectUri: callbackUrl(c.req.url), codeVerifier: data.data.verifier });
+	const user = await fetchGithubUser(config, token.accessToken, token.scopes);
+	const props: Props = {
+		githubId: user.id,
+		login: user.login,
+		name: user.name,
+		email: user.email,
+		accessToken: token.accessToken,
+		scopes: token.scopes,
+	};
+	const { redirectTo } = await oauth.completeAuthorization({
+		request: upstream.request,
+		// The numeric id, never the login: logins can be renamed and then claimed by someone else.
+		userId: String(user.id),
+		metadata: { login: user.login },
+		scope: upstream.request.scope,
+		props,
+	});
+	upstream.headers.set("Location", redirectTo);
+	return new Response(null, { status: 302, headers: upstream.headers });
+});
+
+app.notFound((c) => renderErrorPage(c, new AppError(404, "There is nothing at this address.", "not found", "Not found")));
+
+app.onError((error, c) => {
+	if (error instanceof AuthorizationError) {
+		// Safe to redirect only when the library validated the client and its redirect URI.
+		if (error.redirectTo) return c.redirect(error.redirectTo, 302);
+		return renderErrorPage(
+			c,
+			new AppError(400, error.description, `authorization error ${error.code}`, "This sign-in link cannot be used"),
+		);
+	}
+	if (error instanceof CimdFetchError) {
+		return renderErrorPage(
+			c,
+			new AppError(
+				400,
+				"This app could not be verified: its metadata document could not be fetched.",
+				`CIMD fetch failed: ${error.reason}`,
+			),
+		);
+	}
+	if (error instanceof ConfigError) {
+		console.error(`[config] ${error.issues.join(" ")}`);
+		return renderErrorPage(
+			c,
+			new AppError(
+				500,
+				`This server is not configured correctly. ${error.issues.join(" ")}`,
+				"invalid configuration",
+				"Server configuration error",
+			),
+		);
+	}
+	if (error instanceof GitHubAuthError) {
+		console.error(`[github] sign-in failed: ${error.kind}: ${error.internal}`);
+		return renderErrorPage(c, new AppError(502, githubErrorMessage(error), error.internal));
+	}
+	if (error instanceof AppError) {
+		console.warn(`[auth] ${error.status}: ${error.internal}`);
+		return renderErrorPage(c, error);
+	}
+	// Unknown: log the type only (a message could carry request data), show a generic page.
+	console.error(
+		`[auth] unexpected ${error instanceof Error ? error.name : typeof error} on ${c.req.method} ${new URL(c.req.url).pathname}`,
+	);
+	return renderErrorPage(
+		c,
+		new AppError(500, "Something went wrong on this server. Try again in a moment.", "unexpected error", "Unexpected error"),
+	);
+});
+
+function githubErrorMessage(error: GitHubAuthError): string {
+	switch (error.kind) {
+		case "invalid_code":
+			return "GitHub did not accept the sign-in (the code was invalid or expired). Start again from your MCP client.";
+		case "bad_client":
+			return "GitHub rejected this server's OAuth App credentials. The server's operator must check GITHUB_CLIENT_ID and GITHUB_CLIENT_SECRET.";
+		case "unavailable":
+		case "unexpected":
+			return "GitHub could not be reached or answered unexpectedly. Try again in a moment.";
+	}
+}
+
+/** GitHub must send the user back to the origin that served this request. */
+function callbackUrl(requestUrl: string): string {
+	return new URL("/callback", requestUrl).toString();
+}

@@ -1,0 +1,76 @@
+/**
+ * Runs the real Worker under `wrangler dev` for end-to-end tests, exactly as `npm start` does
+ * (scripts/wrangler-dev.mjs), pointed at the GitHub stand-in, with its own port and its own
+ * local storage so runs never share KV or Durable Object state.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { inject } from "vitest";
+import { spawnWranglerDev, waitForHttp } from "../../scripts/wrangler-dev.mjs";
+
+export interface DevServer {
+	origin: string;
+	/** Everything wrangler and the Worker printed: for asserting what is (not) logged. */
+	output(): string;
+	stop(): Promise<void>;
+}
+
+async function freePort(): Promise<number> {
+	return new Promise((resolve, reject) => {
+		const server = createServer();
+		server.once("error", reject);
+		server.listen(0, "127.0.0.1", () => {
+			const address = server.address();
+			const port = typeof address === "object" && address ? address.port : 0;
+			server.close(() => resolve(port));
+		});
+	});
+}
+
+export async function startDevServer(): Promise<DevServer> {
+	const standIn = inject("githubStandIn");
+	const port = await freePort();
+	const persistTo = mkdtempSync(join(tmpdir(), "mcp-e2e-"));
+	const child = spawnWranglerDev({
+		port,
+		stdio: "pipe",
+		persistTo,
+		vars: {
+			GITHUB_CLIENT_ID: standIn.clientId,
+			GITHUB_CLIENT_SECRET: standIn.clientSecret,
+			GITHUB_BASE_URL: standIn.baseUrl,
+			GITHUB_API_URL: standIn.apiUrl,
+			COOKIE_ENCRYPTION_KEY: "e2e-only-0123456789abcdef0123456789abcdef",
+		},
+	});
+	let output = "";
+	child.stdout?.on("data", (chunk: Buffer) => {
+		output += chunk.toString();
+	});
+	child.stderr?.on("data", (chunk: Buffer) => {
+		output += chunk.toString();
+	});
+	const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+	const origin = `http://localhost:${port}`;
+	try {
+		await waitForHttp(`${origin}/.well-known/oauth-authorization-server`, 90_000);
+	} catch (error) {
+		if (child.pid) process.kill(-child.pid, "SIGKILL");
+		throw new Error(`wrangler dev did not start: ${error instanceof Error ? error.message : error}\n${output}`);
+	}
+	return {
+		origin,
+		output: () => output,
+		async stop() {
+			if (child.pid && child.exitCode === null) {
+				process.kill(-child.pid, "SIGTERM");
+				const killed = setTimeout(() => child.pid && process.kill(-child.pid, "SIGKILL"), 5_000);
+				await exited;
+				clearTimeout(killed);
+			}
+			rmSync(persistTo, { recursive: true, force: true });
+		},
+	};
+}

@@ -1,0 +1,85 @@
+/**
+ * End to end against a real `wrangler dev`: the official MCP SDK client registers itself,
+ * authorizes (a headless browser approves the consent page and signs in at the GitHub
+ * stand-in), exchanges the code for tokens, then lists and calls tools over /mcp and /sse.
+ */
+
+import { UnauthorizedError } from "@modelcontextprotocol/sdk/client/auth.js";
+import { UnauthorizedError } from "@modelcontextprotocol/sdk/client/auth.js";
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type DevServer, startDevServer } from "./dev-server";
+import { HeadlessOAuthProvider } from "./headless-oauth";
+import { connectWithOAuth, createTransport, resultText as text, type TransportKind } from "./mcp-connect";
+
+let server: DevServer;
+
+beforeAll(async () => {
+	server = await startDevServer();
+});
+afterAll(async () => {
+	await server?.stop();
+});
+
+describe.each<TransportKind>(["streamable-http", "sse"])("MCP SDK client over %s", (kind) => {
+	it("registers, authorizes through consent and GitHub, and calls the tools as the stand-in user", async () => {
+		const provider = new HeadlessOAuthProvider();
+		const client = await connectWithOAuth(server.origin, kind, provider);
+
+		// The SDK did dynamic registration and the token exchange itself.
+		expect(provider.clientInformation()?.client_id).toBeTruthy();
+		expect(provider.tokens()?.access_token).toBeTruthy();
+		expect(provider.tokens()?.refresh_token).toBeTruthy();
+		// The browser went: our /authorize → the GitHub stand-in → our /callback.
+		const paths = provider.visited.map((url) => new URL(url).pathname);
+		expect(paths).toEqual(expect.arrayContaining(["/authorize", "/login/oauth/authorize", "/callback"]));
+
+		const { tools } = await client.listTools();
+		expect(tools.map((tool) => tool.name).sort()).toEqual(["add", "list_repos", "whoami"]);
+
+		const whoami = JSON.parse(text(await client.callTool({ name: "whoami", arguments: {} })));
+		expect(whoami).toMatchObject({ id: 583231, login: "octocat", name: "The Octocat", email: "octocat@github.com" });
+
+		expect(text(await client.callTool({ name: "add", arguments: { a: 19, b: 23 } }))).toBe("42");
+
+		const repos = await client.callTool({ name: "list_repos", arguments: { per_page: 5, sort: "full_name" } });
+		expect(repos.isError).toBeFalsy();
+		expect(text(repos)).toContain("(page 1, 5 shown)");
+		await client.close();
+	});
+});
+
+describe("the user denies consent", () => {
+	it("sends the client access_denied and issues no token", async () => {
+		const provider = new HeadlessOAuthProvider({ consent: "deny", login: "octocat" });
+		const client = new Client({ name: "e2e", version: "1.0.0" });
+		await expect(client.connect(createTransport(server.origin, "streamable-http", provider))).rejects.toThrow(UnauthorizedError);
+		expect(provider.authorizationError).toBe("access_denied");
+		expect(provider.authorizationCode).toBeUndefined();
+		expect(provider.tokens()).toBeUndefined();
+	});
+});
+
+describe("without a token", () => {
+	it.each([
+		["POST", "/mcp"],
+		["GET", "/sse"],
+	])("%s %s answers 401 naming the resource metadata", async (method, path) => {
+		const response = await fetch(new URL(path, server.origin), {
+			method,
+			headers: { "Content-Type": "application/json", Accept: "application/json, text/event-stream" },
+			...(method === "POST" ? { body: JSON.stringify({ jsonrpc: "2.0", id: 1, method: "ping" }) } : {}),
+		});
+		expect(response.status).toBe(401);
+		expect(response.headers.get("WWW-Authenticate")).toContain(`resource_metadata="${server.origin}/.well-known/oauth-protected-resource"`);
+	});
+});
+
+describe("logs", () => {
+	it("never contain a token, a code or a secret after full sign-ins", () => {
+		const output = server.output();
+		expect(output).not.toMatch(/gho_[A-Za-z0-9]/);
+		expect(output).not.toContain("standin-client-secret");
+		expect(output).not.toContain("e2e-only-0123456789abcdef");
+	});
+});

@@ -1,0 +1,29 @@
+/** Starts one local GitHub stand-in for the whole test run and hands its address to the tests. */
+import type { TestProject } from "vitest/node";
+import { startGithubStandIn } from "../scripts/github-standin.mjs";
+
+export interface GithubStandInInfo {
+	baseUrl: string;
+	apiUrl: string;
+	clientId: string;
+	clientSecret: string;
+}
+
+declare module "vitest" {
+	export interface ProvidedContext {
+		githubStandIn: GithubStandInInfo;
+	}
+}
+
+export default async function setup(project: TestProject) {
+	const standIn = await startGithubStandIn();
+	project.provide("githubStandIn", {
+		baseUrl: standIn.baseUrl,
+		apiUrl: standIn.apiUrl,
+		clientId: standIn.clientId,
+		clientSecret: standIn.clientSecret,
+	});
+	return async () => {
+		await standIn.close();
+	};
+}

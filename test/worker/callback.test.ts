@@ -1,0 +1,148 @@
+import { describe, expect, it } from "vitest";
+import {
+	CLIENT_REDIRECT_URI,
+	type ConsentStep,
+	CookieJar,
+	callWorker,
+	countKeys,
+	createPkce,
+	exchangeCode,
+	ORIGIN,
+	openConsent,
+	registerClient,
+	signIn,
+	signInAtGithub,
+	submitConsent,
+} from "./helpers";
+import { connectMcp, resultText } from "./mcp-client";
+
+/** Consent approved; returns the browser's jar, the PKCE pair and GitHub's authorize URL. */
+async function approvedAtWorker(state = "client-state") {
+	const { client_id } = await registerClient();
+	const pkce = await createPkce();
+	const consent: ConsentStep = await openConsent(client_id, pkce, new CookieJar(), state);
+	const approved = await submitConsent(consent, "approve");
+	const githubUrl = approved.headers.get("Location");
+	if (!githubUrl) throw new Error("no redirect to GitHub");
+	return { clientId: client_id, pkce, jar: consent.jar, githubUrl };
+}
+
+describe("GET /callback", () => {
+	it("completes sign-in: the client gets a code, the code a token, and the token reaches the tools as the GitHub user", async () => {
+		const { clientId, pkce, jar, githubUrl } = await approvedAtWorker("round-trip");
+		const callback = await signInAtGithub(githubUrl, "octocat");
+		expect(`${callback.origin}${callback.pathname}`).toBe(`${ORIGIN}/callback`);
+
+		const finished = await callWorker(callback, { jar });
+		expect(finished.status).toBe(302);
+		const redirect = new URL(finished.headers.get("Location") ?? "");
+		expect(`${redirect.origin}${redirect.pathname}`).toBe(CLIENT_REDIRECT_URI);
+		expect(redirect.searchParams.get("state")).toBe("round-trip");
+		expect(redirect.searchParams.get("iss")).toBe(ORIGIN);
+		const code = redirect.searchParams.get("code") ?? "";
+
+		const tokens = await exchangeCode(clientId, code, pkce.verifier);
+		expect(tokens.status).toBe(200);
+		const body = (await tokens.json()) as Record<string, unknown>;
+		expect(body.token_type).toBe("bearer");
+		expect(typeof body.access_token).toBe("string");
+		expect(typeof body.refresh_token).toBe("string");
+
+		const client = await connectMcp(String(body.access_token));
+		const identity = JSON.parse(resultText(await client.callTool({ name: "whoami", arguments: {} })));
+		expect(identity).toEqual({
+			id: 583231,
+			login: "octocat",
+			name: "The Octocat",
+			email: "octocat@github.com", // primary verified email, read with the user:email scope
+			scopes: expect.arrayContaining(["read:user", "user:email", "repo"]),
+		});
+		await client.close();
+	});
+
+	it("uses the numeric GitHub id as the grant's user, not the login", async () => {
+		const before = await countKeys("grant:583231:");
+		await signIn("octocat");
+		expect(await countKeys("grant:583231:")).toBe(before + 1);
+		expect(await countKeys("grant:octocat:")).toBe(0);
+	});
+
+	it("leaves email null when GitHub has no verified primary email", async () => {
+		const { accessToken } = await signIn("hubot");
+		const client = await connectMcp(accessToken);
+		const identity = JSON.parse(resultText(await client.callTool({ name: "whoami", arguments: {} })));
+		expect(identity).toMatchObject({ id: 480938, login: "hubot", name: null, email: null });
+		await client.close();
+	});
+
+	it("a user who declines at GitHub sends the client access_denied, and nothing is stored", async () => {
+		const grants = await countKeys("grant:");
+		const { jar, githubUrl } = await approvedAtWorker("declined");
+		const callback = await signInAtGithub(githubUrl, "octocat", "cancel");
+		expect(callback.searchParams.get("error")).toBe("access_denied");
+
+		const response = await callWorker(callback, { jar });
+		expect(response.status).toBe(302);
+		const redirect = new URL(response.headers.get("Location") ?? "");
+		expect(`${redirect.origin}${redirect.pathname}`).toBe(CLIENT_REDIRECT_URI);
+		expect(redirect.searchParams.get("error")).toBe("access_denied");
+		expect(redirect.searchParams.get("state")).toBe("declined");
+		expect(redirect.searchParams.get("code")).toBeNull();
+		expect(await countKeys("grant:")).toBe(grants);
+	});
+
+	it.each([
+		["an invalid code", (callback: URL) => callback.searchParams.set("code", "not-a-real-code"), "code was invalid or expired"],
+		["GitHub's token endpoint failing", () => {}, "could not be reached", "fault-exchange"],
+		["GitHub's user API failing", () => {}, "could not be reached", "fault-user"],
+	])("%s ends on a clear error page (no stack trace) and stores nothing", async (_case, tamper, message, login = "octocat") => {
+		const grants = await countKeys("grant:");
+		const { jar, githubUrl } = await approvedAtWorker();
+		const callback = await signInAtGithub(githubUrl, login);
+		tamper(callback);
+		const response = await callWorker(callback, { jar });
+		const page = await response.text();
+		expect(response.status).toBe(502);
+		expect(response.headers.get("Content-Type")).toContain("text/html");
+		expect(page).toContain(message);
+		expect(page).not.toMatch(/at .*\.(ts|js):\d+/); // no stack trace
+		expect(page).not.toContain(callback.searchParams.get("code") ?? "-");
+		expect(await countKeys("grant:")).toBe(grants);
+	});
+
+	it("GitHub being unreachable ends on a clear error page and stores nothing", async () => {
+		const grants = await countKeys("grant:");
+		const { jar, githubUrl } = await approvedAtWorker();
+		const callback = await signInAtGithub(githubUrl, "octocat");
+		// Port 9 on loopback: nothing listens there, the connection is refused.
+		const response = await callWorker(callback, { jar, env: { GITHUB_BASE_URL: "http://127.0.0.1:9" } });
+		expect(response.status).toBe(502);
+		expect(await response.text()).toContain("GitHub could not be reached");
+		expect(await countKeys("grant:")).toBe(grants);
+	});
+
+	it("refuses a state replayed after use", async () => {
+		const { jar, githubUrl } = await approvedAtWorker();
+		const callback = await signInAtGithub(githubUrl, "octocat");
+		expect((await callWorker(callback, { jar })).status).toBe(302);
+		const replay = await callWorker(callback, { jar });
+		expect(replay.status).toBe(400);
+		expect(replay.headers.get("Location")).toBeNull();
+	});
+
+	it("refuses a state from another browser (no binding cookie)", async () => {
+		const grants = await countKeys("grant:");
+		const { githubUrl } = await approvedAtWorker();
+		const callback = await signInAtGithub(githubUrl, "octocat");
+		const response = await callWorker(callback, { jar: new CookieJar() });
+		expect(response.status).toBe(400);
+		expect(response.headers.get("Location")).toBeNull();
+		expect(await countKeys("grant:")).toBe(grants);
+	});
+
+	it("refuses a callback without state", async () => {
+		const response = await callWorker("/callback?code=abc");
+		expect(response.status).toBe(400);
+		expect(await response.text()).toContain("This sign-in link cannot be used");
+	});
+});

@@ -1,0 +1,47 @@
+/**
+ * Two test projects, both offline:
+ * - `worker`: inside workerd (@cloudflare/vitest-plugin) with the real KV and Durable Object,
+ *   configured from wrangler.jsonc and pointed at the local GitHub stand-in.
+ * - `node`: end-to-end tests that drive a real `wrangler dev` with real MCP clients, and the
+ *   stand-in's own tests.
+ * test/global-setup.ts starts one GitHub stand-in for the run.
+ */
+import { cloudflareTest } from "@cloudflare/vitest-plugin";
+import { defineConfig } from "vitest/config";
+
+export default defineConfig({
+	test: {
+		globalSetup: ["test/global-setup.ts"],
+		projects: [
+			{
+				plugins: [
+					cloudflareTest(({ inject }) => {
+						const standIn = inject("githubStandIn");
+						return {
+							wrangler: { configPath: "./wrangler.jsonc" },
+							miniflare: {
+								bindings: {
+									GITHUB_CLIENT_ID: standIn.clientId,
+									GITHUB_CLIENT_SECRET: standIn.clientSecret,
+									GITHUB_BASE_URL: standIn.baseUrl,
+									GITHUB_API_URL: standIn.apiUrl,
+									COOKIE_ENCRYPTION_KEY: "test-only-0123456789abcdef0123456789abcdef",
+								},
+							},
+						};
+					}),
+				],
+				test: { name: "worker", include: ["test/worker/**/*.test.ts"] },
+			},
+			{
+				test: {
+					name: "node",
+					include: ["test/e2e/**/*.test.ts", "test/standin/**/*.test.ts"],
+					environment: "node",
+					testTimeout: 60_000,
+					hookTimeout: 120_000,
+				},
+			},
+		],
+	},
+});
