@@ -2,19 +2,6 @@
 import type { TestProject } from "vitest/node";
 import { startGithubStandIn } from "../scripts/github-standin.mjs";
 
-export interface GithubStandInInfo {
-	baseUrl: string;
-	apiUrl: string;
-	clientId: string;
-	clientSecret: string;
-}
-
-declare module "vitest" {
-	export interface ProvidedContext {
-		githubStandIn: GithubStandInInfo;
-	}
-}
-
 export default async function setup(project: TestProject) {
 	const standIn = await startGithubStandIn();
 	project.provide("githubStandIn", {

@@ -97,7 +97,7 @@ export class HeadlessOAuthProvider implements OAuthClientProvider {
 	async redirectToAuthorization(authorizationUrl: URL): Promise<void> {
 		let next: { url: string; init?: RequestInit } | undefined = { url: authorizationUrl.toString() };
 		for (let hop = 0; next && hop < 10; hop++) {
-			const { url, init } = next;
+			const { url, init }: { url: string; init?: RequestInit } = next;
 			next = undefined;
 			if (url.startsWith(REDIRECT_URL)) {
 				const params = new URL(url).searchParams;
@@ -109,7 +109,7 @@ export class HeadlessOAuthProvider implements OAuthClientProvider {
 			const headers = new Headers(init?.headers);
 			const cookies = this.jar.header();
 			if (cookies) headers.set("Cookie", cookies);
-			const response = await fetch(url, { ...init, headers, redirect: "manual" });
+			const response: Response = await fetch(url, { ...init, headers, redirect: "manual" });
 			this.jar.store(response);
 			if (response.status >= 300 && response.status < 400) {
 				await response.arrayBuffer();

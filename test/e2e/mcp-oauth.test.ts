@@ -5,12 +5,11 @@
  */
 
 import { UnauthorizedError } from "@modelcontextprotocol/sdk/client/auth.js";
-import { UnauthorizedError } from "@modelcontextprotocol/sdk/client/auth.js";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DevServer, startDevServer } from "./dev-server";
 import { HeadlessOAuthProvider } from "./headless-oauth";
-import { connectWithOAuth, createTransport, resultText as text, type TransportKind } from "./mcp-connect";
+import { connectWithOAuth, createTransport, type TransportKind, resultText as text } from "./mcp-connect";
 
 let server: DevServer;
 

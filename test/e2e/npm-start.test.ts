@@ -33,7 +33,12 @@ beforeAll(async () => {
 		cwd: PROJECT_ROOT,
 		detached: true,
 		stdio: ["ignore", "pipe", "pipe"],
-		env: { ...process.env, PORT: String(port), GITHUB_STANDIN_PORT: String(standInPort), DEV_VARS_FILE: join(PROJECT_ROOT, "no-such-dev-vars") },
+		env: {
+			...process.env,
+			PORT: String(port),
+			GITHUB_STANDIN_PORT: String(standInPort),
+			DEV_VARS_FILE: join(PROJECT_ROOT, "no-such-dev-vars"),
+		},
 	});
 	child.stdout?.on("data", (chunk: Buffer) => {
 		output += chunk.toString();

@@ -57,7 +57,7 @@ export async function callWorker(
 	if (jar && jar.size > 0) headers.set("Cookie", jar.header());
 	const request = new Request(url, { ...requestInit, headers, redirect: "manual" });
 	const ctx = createExecutionContext();
-	const response = await worker.fetch(request, { ...env, ...override } as TestEnv, ctx);
+	const response = await worker.fetch(request as Parameters<typeof worker.fetch>[0], { ...env, ...override } as TestEnv, ctx);
 	// A streamed MCP response is read by the caller after this returns; waiting here would stall it.
 	if (!response.headers.get("Content-Type")?.includes("text/event-stream")) await waitOnExecutionContext(ctx);
 	jar?.store(response);

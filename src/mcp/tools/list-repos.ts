@@ -74,7 +74,9 @@ function formatRepo(repo: RepoSummary): string {
 		.filter(Boolean)
 		.join(", ");
 	const stars = repo.stargazers_count ? ` ★${repo.stargazers_count}` : "";
-	const updated = repo.pushed_at ?? repo.updated_at;
+	const dates = [repo.updated_at ? `updated ${repo.updated_at}` : null, repo.pushed_at ? `last push ${repo.pushed_at}` : null].filter(
+		Boolean,
+	);
 	const description = repo.description ? ` — ${repo.description}` : "";
-	return `- ${repo.full_name} (${tags})${stars}${updated ? `, updated ${updated}` : ""}${description}`;
+	return `- ${repo.full_name} (${tags})${stars}${dates.length ? `, ${dates.join(", ")}` : ""}${description}`;
 }
