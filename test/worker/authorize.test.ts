@@ -130,3 +130,19 @@ describe("POST /authorize", () => {
 		expect(await response.text()).toContain("This form was incomplete");
 	});
 });
+
+describe("GET /", () => {
+	it("names the server and gives the MCP URLs for the origin it is served on", async () => {
+		const response = await callWorker("/");
+		const page = await response.text();
+		expect(response.status).toBe(200);
+		expect(page).toContain(`${ORIGIN}/mcp`);
+		expect(page).toContain(`${ORIGIN}/sse`);
+	});
+
+	it("answers an unknown path with a 404 page", async () => {
+		const response = await callWorker("/no-such-page");
+		expect(response.status).toBe(404);
+		expect(await response.text()).toContain("There is nothing at this address.");
+	});
+});
