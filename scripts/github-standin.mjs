@@ -112,6 +112,12 @@ export async function startGithubStandIn(options = {}) {
 	const codes = new Map();
 	/** @type {Map<string, TokenRecord>} */
 	const tokens = new Map();
+	/** Every credential presented to the API, so tests can prove which tokens reached "GitHub". */
+	/** @type {string[]} */
+	const presented = [];
+	/** Issues created through the API, per repository full name. */
+	/** @type {Map<string, { number: number, title: string, body: string | null, user: string }[]>} */
+	const issues = new Map();
 	const repos = seedRepos();
 	const sockets = new Set();
 	let baseUrl = "";
@@ -267,6 +273,7 @@ ${hidden}
 	/** @param {import("node:http").IncomingMessage} req */
 	function tokenOf(req) {
 		const match = /^(?:bearer|token)\s+(\S+)$/i.exec(req.headers.authorization ?? "");
+		if (match?.[1]) presented.push(match[1]);
 		return match?.[1] ? tokens.get(match[1]) : undefined;
 	}
 
@@ -290,7 +297,7 @@ ${hidden}
 		res.end(JSON.stringify(body));
 	}
 
-	/** @type {{ method: string, pattern: RegExp, handler: (ctx: { url: URL, token: TokenRecord, user: User, res: import("node:http").ServerResponse }) => void }[]} */
+	/** @type {{ method: string, pattern: RegExp, handler: (ctx: { url: URL, path: string, body: string, token: TokenRecord, user: User, res: import("node:http").ServerResponse }) => void }[]} */
 	const routes = [
 		{
 			method: "GET",
@@ -330,7 +337,65 @@ ${hidden}
 			pattern: /^\/user\/repos$/,
 			handler: ({ url, token, user, res }) => listRepos(url, token, user, res),
 		},
+		{
+			method: "POST",
+			pattern: /^\/repos\/[^/]+\/[^/]+\/issues$/,
+			handler: ({ path, body, token, user, res }) => createIssue(path, body, token, user, res),
+		},
 	];
+
+	/**
+	 * @param {string} path @param {string} body @param {TokenRecord} token @param {User} user
+	 * @param {import("node:http").ServerResponse} res
+	 */
+	function createIssue(path, body, token, user, res) {
+		const [, , owner = "", name = ""] = path.split("/");
+		const repo = repos.find((candidate) => candidate.full_name === `${owner}/${name}`);
+		// GitHub answers 404, not 403, for a private repository the token cannot see.
+		if (!repo || (repo.private && !token.scopes.includes("repo")))
+			return sendApi(res, 404, { message: "Not Found", documentation_url: DOCS, status: "404" }, token);
+		if (!token.scopes.includes("repo") && !token.scopes.includes("public_repo")) {
+			return sendApi(res, 403, { message: "Resource not accessible by integration", documentation_url: DOCS, status: "403" }, token);
+		}
+		/** @type {{ title?: unknown, body?: unknown }} */
+		let input;
+		try {
+			input = JSON.parse(body || "{}");
+		} catch {
+			return sendApi(res, 400, { message: "Problems parsing JSON", documentation_url: DOCS, status: "400" }, token);
+		}
+		if (typeof input.title !== "string" || input.title.trim() === "") {
+			return sendApi(
+				res,
+				422,
+				{
+					message: "Validation Failed",
+					errors: [{ resource: "Issue", field: "title", code: "missing_field" }],
+					documentation_url: DOCS,
+					status: "422",
+				},
+				token,
+			);
+		}
+		const list = issues.get(repo.full_name) ?? [];
+		const number = list.length + 1;
+		list.push({ number, title: input.title, body: typeof input.body === "string" ? input.body : null, user: user.login });
+		issues.set(repo.full_name, list);
+		sendApi(
+			res,
+			201,
+			{
+				id: 5000000 + number,
+				number,
+				title: input.title,
+				body: typeof input.body === "string" ? input.body : null,
+				state: "open",
+				user: { login: user.login, id: user.id },
+				html_url: `${baseUrl}/${repo.full_name}/issues/${number}`,
+			},
+			token,
+		);
+	}
 
 	/** @param {URL} url @param {TokenRecord} token @param {User} user @param {import("node:http").ServerResponse} res */
 	function listRepos(url, token, user, res) {
@@ -380,8 +445,8 @@ ${hidden}
 		sendApi(res, 200, slice, token, links.length ? { Link: links.join(", ") } : {});
 	}
 
-	/** @param {import("node:http").IncomingMessage} req @param {import("node:http").ServerResponse} res @param {URL} url */
-	function handleApi(req, res, url) {
+	/** @param {import("node:http").IncomingMessage} req @param {import("node:http").ServerResponse} res @param {URL} url @param {string} body */
+	function handleApi(req, res, url, body) {
 		const path = url.pathname.slice("/api/v3".length) || "/";
 		const token = tokenOf(req);
 		if (!token) return sendApi(res, 401, { message: "Bad credentials", documentation_url: DOCS, status: "401" }, undefined);
@@ -406,7 +471,7 @@ ${hidden}
 		const user = USERS.find((candidate) => candidate.login === token.login);
 		const route = routes.find((candidate) => candidate.method === req.method && candidate.pattern.test(path));
 		if (!user || !route) return sendApi(res, 404, { message: "Not Found", documentation_url: DOCS, status: "404" }, token);
-		route.handler({ url, token, user, res });
+		route.handler({ url, path, body, token, user, res });
 	}
 
 	/** @param {import("node:http").ServerResponse} res @param {string} body */
@@ -446,8 +511,12 @@ ${hidden}
 				if (url.pathname === "/login/oauth/authorize" && req.method === "GET") return showAuthorizePage(res, url.searchParams);
 				if (url.pathname === "/login/oauth/authorize" && req.method === "POST") return decideAuthorize(res, new URLSearchParams(body));
 				if (url.pathname === "/login/oauth/access_token" && req.method === "POST") return exchangeCode(req, res, body);
-				if (url.pathname === "/api/v3" || url.pathname.startsWith("/api/v3/")) return handleApi(req, res, url);
+				if (url.pathname === "/api/v3" || url.pathname.startsWith("/api/v3/")) return handleApi(req, res, url, body);
 				if (url.pathname === "/_standin/tokens" && req.method === "POST") return mintToken(res, body);
+				if (url.pathname === "/_standin/presented-tokens" && req.method === "GET") {
+					res.writeHead(200, { "Content-Type": "application/json" });
+					return res.end(JSON.stringify({ tokens: presented }));
+				}
 				if (url.pathname === "/_standin/health") {
 					res.writeHead(200, { "Content-Type": "application/json" });
 					return res.end(JSON.stringify({ ok: true }));

@@ -8,10 +8,12 @@ import { OAuthProvider, type OAuthProviderOptions } from "@cloudflare/workers-oa
 import { app } from "./auth/app";
 import { SERVER_NAME } from "./auth/consent-page";
 import { GitHubMcpAgent } from "./mcp/agent";
+import { guardMcp } from "./mcp/guard";
+import { ALL_MCP_SCOPES, BASE_SCOPE } from "./scopes";
 
 const MCP_HANDLERS = {
-	"/mcp": GitHubMcpAgent.serve("/mcp"),
-	"/sse": GitHubMcpAgent.serveSSE("/sse"),
+	"/mcp": guardMcp(GitHubMcpAgent.serve("/mcp"), "streamable-http"),
+	"/sse": guardMcp(GitHubMcpAgent.serveSSE("/sse"), "sse"),
 };
 
 export function createOAuthOptions(origin: string): OAuthProviderOptions<Env> {
@@ -24,6 +26,11 @@ export function createOAuthOptions(origin: string): OAuthProviderOptions<Env> {
 		// The bare origin is the one resource: it covers both /mcp and /sse (a path resource
 		// could cover only one of them), and it is every token's audience.
 		resourceMetadata: { resource: origin, resource_name: SERVER_NAME, bearer_methods_supported: ["header"] },
+		// Advertised in the authorization server metadata; the consent page offers them.
+		scopesSupported: ALL_MCP_SCOPES,
+		// Named in the 401 challenge and the resource metadata: what a client asks for first.
+		// More (github:private, github:write) comes from the consent page or a step-up.
+		requiredScopes: [BASE_SCOPE],
 		accessTokenTTL: 3600,
 		onError: ({ code, status, internal }) => {
 			// Codes and internal reasons only: descriptions can echo request data.

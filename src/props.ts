@@ -20,6 +20,18 @@ export const PropsSchema = z.object({
 
 export type Props = z.infer<typeof PropsSchema>;
 
+/** What an MCP session sees: the grant's props plus the MCP scopes of the token that opened it. */
+export const SessionPropsSchema = PropsSchema.extend({
+	mcpScopes: z.array(z.string()),
+});
+
+export type SessionProps = z.infer<typeof SessionPropsSchema>;
+
+export function parseSessionProps(value: unknown): SessionProps | null {
+	const parsed = SessionPropsSchema.safeParse(value);
+	return parsed.success ? parsed.data : null;
+}
+
 /** Narrows unknown props; `null` when they are absent or not of this schema (for example, an older grant). */
 export function parseProps(value: unknown): Props | null {
 	const parsed = PropsSchema.safeParse(value);

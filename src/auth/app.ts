@@ -12,6 +12,7 @@ import { html } from "hono/html";
 import { z } from "zod";
 import { ConfigError, readConfig } from "../config";
 import type { Props } from "../props";
+import { githubScopesFor, normalizeScopes } from "../scopes";
 import { renderConsentPage, SERVER_NAME } from "./consent-page";
 import { AppError, renderErrorPage } from "./errors";
 import { codeChallengeS256, createCodeVerifier, exchangeGithubCode, fetchGithubUser, GitHubAuthError, githubAuthorizeUrl } from "./github";
@@ -64,7 +65,10 @@ app.post("/authorize", async (c) => {
 	}
 
 	const config = readConfig(c.env);
-	const approved = await oauth.approveConsent(c.req.raw, handle);
+	// The scopes the user ticked (the base scope is always granted); the library accepts only
+	// values from scopesSupported.
+	const scope = normalizeScopes(form?.getAll("scope").filter((value): value is string => typeof value === "string") ?? []);
+	const approved = await oauth.approveConsent(c.req.raw, handle, { scope });
 	// The PKCE verifier stays server-side in the upstream transaction (encrypted with a key only
 	// the state derives); GitHub sees only its S256 challenge.
 	const verifier = createCodeVerifier();
@@ -74,7 +78,13 @@ app.post("/authorize", async (c) => {
 	});
 	headers.set(
 		"Location",
-		githubAuthorizeUrl(config, { redirectUri: callbackUrl(c.req.url), state, codeChallenge: await codeChallengeS256(verifier) }),
+		githubAuthorizeUrl(config, {
+			redirectUri: callbackUrl(c.req.url),
+			state,
+			codeChallenge: await codeChallengeS256(verifier),
+			// Ask GitHub only for what the granted MCP scopes need.
+			scopes: githubScopesFor(approved.request.scope),
+		}),
 	);
 	return new Response(null, { status: 302, headers });
 });

@@ -9,14 +9,8 @@
  */
 import type { ConsentDescription } from "@cloudflare/workers-oauth-provider";
 import { html } from "hono/html";
+import { ALL_MCP_SCOPES, BASE_SCOPE, MCP_SCOPES } from "../scopes";
 import { renderPage } from "./layout";
-
-/** TEMPLATE: what the user grants, in plain words. Keep it in step with the tools and GITHUB_SCOPES. */
-export const CAPABILITIES = [
-	"See your GitHub profile: login, name and primary email address",
-	"List your repositories, public and private",
-	"Act on GitHub through this server's tools, with your GitHub permissions",
-] as const;
 
 /** TEMPLATE: the name people see for this server. */
 export const SERVER_NAME = "GitHub MCP Server";
@@ -37,10 +31,14 @@ export function renderConsentPage(details: ConsentDescription, handle: string) {
 	const local = details.redirectIsLoopback
 		? html`<p class="warning"><strong>Access will be sent to an app on your computer.</strong> Continue only if you just started connecting from it.</p>`
 		: "";
-	const scopes =
-		details.scope.length > 0
-			? html`<p>Requested scopes: ${details.scope.map((scope, index) => html`${index > 0 ? ", " : ""}<code>${scope}</code>`)}</p>`
-			: "";
+	// The base scope is always granted; the others are ticked when the client asked for them,
+	// and the user can change that. Unticked boxes are simply not posted.
+	const requested = new Set(details.scope);
+	const scopes = ALL_MCP_SCOPES.map((scope) =>
+		scope === BASE_SCOPE
+			? html`<li><label><input type="checkbox" checked disabled /> ${MCP_SCOPES[scope].label} <span class="muted">(always; <code>${scope}</code>)</span></label></li>`
+			: html`<li><label><input type="checkbox" name="scope" value="${scope}" ${requested.has(scope) ? "checked" : ""} /> ${MCP_SCOPES[scope].label} <span class="muted">(<code>${scope}</code>)</span></label></li>`,
+	);
 
 	return renderPage(
 		`Authorize ${details.clientName}`,
@@ -49,12 +47,13 @@ export function renderConsentPage(details: ConsentDescription, handle: string) {
 			${who}
 			<p>Access will be sent to <strong><code>${details.redirectHost}</code></strong>.</p>
 			${local}
-			<p>If you allow it, you will sign in with GitHub, and <strong>${details.clientName}</strong> will be able to:</p>
-			<ul>
-				${CAPABILITIES.map((item) => html`<li>${item}</li>`)}
-			</ul>
-			${scopes}
 			<form method="post" action="/authorize">
+				<fieldset>
+					<legend>If you allow it, you will sign in with GitHub, and <strong>${details.clientName}</strong> will be able to:</legend>
+					<ul class="scopes">
+						${scopes}
+					</ul>
+				</fieldset>
 				<input type="hidden" name="handle" value="${handle}" />
 				<div class="actions">
 					<button class="primary" type="submit" name="action" value="approve">Allow and sign in with GitHub</button>

@@ -9,9 +9,6 @@
 import { z } from "zod";
 import type { Config } from "../config";
 
-/** TEMPLATE: the GitHub OAuth scopes the Worker asks for. `repo` lets tools see private repositories. */
-export const GITHUB_SCOPES = ["read:user", "user:email", "repo"] as const;
-
 const USER_AGENT = "remote-mcp-github-oauth";
 const GITHUB_TIMEOUT_MS = 10_000;
 
@@ -37,12 +34,12 @@ export interface GitHubUser {
 
 export function githubAuthorizeUrl(
 	config: Pick<Config, "GITHUB_BASE_URL" | "GITHUB_CLIENT_ID">,
-	params: { redirectUri: string; state: string; codeChallenge: string },
+	params: { redirectUri: string; state: string; codeChallenge: string; scopes: readonly string[] },
 ): string {
 	const url = new URL(`${config.GITHUB_BASE_URL}/login/oauth/authorize`);
 	url.searchParams.set("client_id", config.GITHUB_CLIENT_ID);
 	url.searchParams.set("redirect_uri", params.redirectUri);
-	url.searchParams.set("scope", GITHUB_SCOPES.join(" "));
+	url.searchParams.set("scope", params.scopes.join(" "));
 	url.searchParams.set("state", params.state);
 	// RFC 7636: GitHub supports S256 PKCE for OAuth Apps; the verifier never leaves the Worker
 	// until the back-channel exchange.

@@ -19,6 +19,11 @@ p, ul { margin: 0 0 1rem; }
 .muted { color: var(--muted); font-size: 0.9rem; }
 .warning { background: var(--warn-bg); border-radius: 8px; padding: 0.75rem 1rem; }
 code { font-family: ui-monospace, SFMono-Regular, Menlo, monospace; font-size: 0.9em; word-break: break-all; }
+fieldset { border: 0; padding: 0; margin: 0; }
+legend { padding: 0; margin-bottom: 0.5rem; }
+ul.scopes { list-style: none; padding: 0; }
+ul.scopes li { margin: 0.5rem 0; }
+input[type="checkbox"] { width: 1.1rem; height: 1.1rem; vertical-align: -0.15rem; margin-right: 0.4rem; }
 .actions { display: flex; gap: 0.75rem; flex-wrap: wrap; margin-top: 1.5rem; }
 button { font: inherit; font-weight: 600; padding: 0.6rem 1.2rem; border-radius: 8px; border: 1px solid var(--border); cursor: pointer; min-height: 44px; }
 button.primary { background: var(--accent); color: #ffffff; border-color: transparent; }

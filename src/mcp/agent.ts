@@ -7,15 +7,13 @@ import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { McpAgent } from "agents/mcp";
 import { SERVER_NAME } from "../auth/consent-page";
 import { readApiConfig } from "../config";
-import { type Props, parseProps } from "../props";
+import { parseSessionProps, type SessionProps } from "../props";
 import type { ToolContext } from "./tool-context";
-import { registerAddTool } from "./tools/add";
-import { registerListReposTool } from "./tools/list-repos";
-import { registerWhoamiTool } from "./tools/whoami";
+import { TOOLS } from "./tools";
 
 export const SERVER_VERSION = "0.1.0";
 
-export class GitHubMcpAgent extends McpAgent<Env, Record<string, never>, Props> {
+export class GitHubMcpAgent extends McpAgent<Env, Record<string, never>, SessionProps> {
 	server = new McpServer(
 		{ name: SERVER_NAME, version: SERVER_VERSION },
 		{ instructions: "Tools that act on the signed-in user's GitHub account. Start with whoami to see which account that is." },
@@ -23,12 +21,14 @@ export class GitHubMcpAgent extends McpAgent<Env, Record<string, never>, Props> 
 
 	async init(): Promise<void> {
 		const context: ToolContext = {
-			// Read on every call: props are set by the OAuth provider for each request.
-			props: () => parseProps(this.props),
+			props: () => parseSessionProps(this.props),
 			api: () => readApiConfig(this.env),
 		};
-		registerAddTool(this.server);
-		registerWhoamiTool(this.server, context);
-		registerListReposTool(this.server, context);
+		// Only the tools this session's token may call: tools/list then shows exactly those.
+		// (The guard also checks every tools/call, whatever a client sends.)
+		const granted = new Set(parseSessionProps(this.props)?.mcpScopes ?? []);
+		for (const tool of TOOLS) {
+			if (tool.scope === null || granted.has(tool.scope)) tool.register(this.server, context);
+		}
 	}
 }

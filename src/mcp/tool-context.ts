@@ -5,11 +5,11 @@
  */
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import type { ApiConfig } from "../config";
-import type { Props } from "../props";
+import type { SessionProps } from "../props";
 
 export interface ToolContext {
 	/** The signed-in user, or null when the session carries no valid props. */
-	props(): Props | null;
+	props(): SessionProps | null;
 	/** Where the GitHub REST API lives (GitHub.com or an Enterprise Server). */
 	api(): ApiConfig;
 }

@@ -30,7 +30,8 @@ describe("GET /authorize (consent page)", () => {
 		expect(page).toContain("Claude Desktop");
 		expect(page).toContain("127.0.0.1"); // the redirect host
 		expect(page).toContain("an app on your computer"); // loopback warning
-		expect(page).toContain("List your repositories");
+		expect(page).toContain("Read your GitHub profile");
+		expect(page).toMatch(/<input type="checkbox" name="scope" value="github:write"/);
 		expect(page).toMatch(/<button[^>]*name="action"[^>]*value="approve"/);
 		expect(page).toMatch(/<button[^>]*name="action"[^>]*value="deny"/);
 	});

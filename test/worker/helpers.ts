@@ -11,6 +11,7 @@ import { inject } from "vitest";
 import worker from "../../src/index";
 import { createOAuthOptions } from "../../src/oauth";
 import type { Props } from "../../src/props";
+import { ALL_MCP_SCOPES } from "../../src/scopes";
 
 /** The origin the tests serve the Worker on. Tokens are bound to it. */
 export const ORIGIN = "https://mcp.example.com";
@@ -148,12 +149,14 @@ export async function openConsent(clientId: string, pkce: Pkce, jar = new Cookie
 	return { jar, page, handle };
 }
 
-export async function submitConsent(step: ConsentStep, action: "approve" | "deny"): Promise<Response> {
+export async function submitConsent(step: ConsentStep, action: "approve" | "deny", scopes: readonly string[] = []): Promise<Response> {
+	const form = new URLSearchParams({ handle: step.handle, action });
+	for (const scope of scopes) form.append("scope", scope);
 	return callWorker("/authorize", {
 		method: "POST",
 		jar: step.jar,
 		headers: { "Content-Type": "application/x-www-form-urlencoded" },
-		body: new URLSearchParams({ handle: step.handle, action }),
+		body: form,
 	});
 }
 
@@ -204,11 +207,11 @@ export interface SignedIn {
 }
 
 /** The whole flow as a user who approves everything: returns the MCP access token. */
-export async function signIn(login = "octocat"): Promise<SignedIn> {
+export async function signIn(login = "octocat", scopes: readonly string[] = []): Promise<SignedIn> {
 	const { client_id: clientId } = await registerClient();
 	const pkce = await createPkce();
 	const consent = await openConsent(clientId, pkce);
-	const approved = await submitConsent(consent, "approve");
+	const approved = await submitConsent(consent, "approve", scopes);
 	const githubLocation = approved.headers.get("Location");
 	if (!githubLocation) throw new Error(`consent approval did not redirect: ${approved.status}`);
 	const callback = await signInAtGithub(githubLocation, login);
@@ -240,7 +243,7 @@ export async function countKeys(prefix: string): Promise<number> {
  * request, completeAuthorization) and the real /token endpoint: lets tool tests use a GitHub
  * token the stand-in minted with a fault, without a browser round trip.
  */
-export async function issueTokenForProps(props: Props): Promise<string> {
+export async function issueTokenForProps(props: Props, scopes: readonly string[] = ALL_MCP_SCOPES): Promise<string> {
 	const oauth = getOAuthApi(createOAuthOptions(ORIGIN), env);
 	const client = await oauth.createClient({
 		redirectUris: [CLIENT_REDIRECT_URI],
@@ -253,7 +256,7 @@ export async function issueTokenForProps(props: Props): Promise<string> {
 		request,
 		userId: String(props.githubId),
 		metadata: {},
-		scope: request.scope,
+		scope: [...scopes],
 		props,
 	});
 	const code = new URL(redirectTo).searchParams.get("code") ?? "";

@@ -13,11 +13,11 @@ async function callTool(props: Awaited<ReturnType<typeof octocatProps>>, name: s
 }
 
 describe("tools/list", () => {
-	it("offers add, whoami and list_repos, each described, with described inputs", async () => {
+	it("offers every tool to a token with every scope, each described, with described inputs", async () => {
 		const client = await connectMcp(await issueTokenForProps(await octocatProps()));
 		const { tools } = await client.listTools();
 		await client.close();
-		expect(tools.map((tool) => tool.name).sort()).toEqual(["add", "list_repos", "whoami"]);
+		expect(tools.map((tool) => tool.name).sort()).toEqual(["add", "create_issue", "list_repos", "whoami"]);
 		for (const tool of tools) expect(tool.description?.length).toBeGreaterThan(30);
 		const listRepos = tools.find((tool) => tool.name === "list_repos");
 		const properties = listRepos?.inputSchema.properties as Record<string, { description?: string }>;
@@ -53,7 +53,8 @@ describe("whoami", () => {
 			login: "octocat",
 			name: "The Octocat",
 			email: "octocat@github.com",
-			scopes: props.scopes,
+			scopes: ["github:read", "github:private", "github:write"],
+			github_scopes: props.scopes,
 		});
 		expect(JSON.stringify(result)).not.toContain(props.accessToken);
 	});
