@@ -100,23 +100,6 @@ describe("POST /authorize", () => {
 		expect(await countKeys("grant:")).toBe(grantsBefore);
 	});
 
-	it("refuses a consent form posted from another browser (no binding cookie)", async () => {
-		const { client_id } = await registerClient();
-		const consent = await openConsent(client_id, await createPkce());
-		const response = await submitConsent({ ...consent, jar: new CookieJar() }, "approve");
-		expect(response.status).toBe(400);
-		expect(response.headers.get("Location")).toBeNull();
-	});
-
-	it("refuses a consent handle used twice", async () => {
-		const { client_id } = await registerClient();
-		const consent = await openConsent(client_id, await createPkce());
-		expect((await submitConsent(consent, "approve")).status).toBe(302);
-		const again = await submitConsent(consent, "approve");
-		expect(again.status).toBe(400);
-		expect(again.headers.get("Location")).toBeNull();
-	});
-
 	it.each([
 		["no handle", { action: "approve" }],
 		["no action", { handle: "abc" }],
