@@ -46,6 +46,8 @@ export interface BrowserChoices {
 	consent: "approve" | "deny";
 	/** Which stand-in user signs in at "GitHub". */
 	login: string;
+	/** Scopes the user ticks on the consent page, on top of those ticked already. */
+	tick?: string[];
 }
 
 export class HeadlessOAuthProvider implements OAuthClientProvider {
@@ -129,8 +131,14 @@ export class HeadlessOAuthProvider implements OAuthClientProvider {
 		const fields = hiddenInputs(page);
 		const action = new URL(/<form[^>]*action="([^"]*)"/.exec(page)?.[1] ?? url, url).toString();
 		const body = new URLSearchParams(fields);
-		if (/name="action"\s+value="approve"/.test(page)) body.set("action", this.choices.consent);
-		else if (/name="decision"/.test(page)) {
+		// A browser posts the ticked checkboxes too (the consent page's scopes).
+		for (const match of page.matchAll(/<input type="checkbox" name="([^"]+)" value="([^"]+)" checked/g)) {
+			if (match[1] && match[2]) body.append(match[1], match[2]);
+		}
+		if (/name="action"\s+value="approve"/.test(page)) {
+			body.set("action", this.choices.consent);
+			for (const scope of this.choices.tick ?? []) if (!body.getAll("scope").includes(scope)) body.append("scope", scope);
+		} else if (/name="decision"/.test(page)) {
 			body.set("decision", "authorize");
 			body.set("login", this.choices.login);
 		} else throw new Error(`unexpected page at ${new URL(url).pathname}`);

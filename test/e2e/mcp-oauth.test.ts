@@ -12,6 +12,8 @@ import { HeadlessOAuthProvider } from "./headless-oauth";
 import { connectWithOAuth, createTransport, type TransportKind, resultText as text } from "./mcp-connect";
 
 let server: DevServer;
+/** Every token the clients received: none may appear in the server's output. */
+const issued: string[] = [];
 
 beforeAll(async () => {
 	server = await startDevServer();
@@ -29,6 +31,7 @@ describe.each<TransportKind>(["streamable-http", "sse"])("MCP SDK client over %s
 		expect(provider.clientInformation()?.client_id).toBeTruthy();
 		expect(provider.tokens()?.access_token).toBeTruthy();
 		expect(provider.tokens()?.refresh_token).toBeTruthy();
+		issued.push(provider.tokens()?.access_token ?? "", provider.tokens()?.refresh_token ?? "");
 		// The browser went: our /authorize → the GitHub stand-in → our /callback.
 		const paths = provider.visited.map((url) => new URL(url).pathname);
 		expect(paths).toEqual(expect.arrayContaining(["/authorize", "/login/oauth/authorize", "/callback"]));
@@ -45,6 +48,39 @@ describe.each<TransportKind>(["streamable-http", "sse"])("MCP SDK client over %s
 		expect(repos.isError).toBeFalsy();
 		expect(text(repos)).toContain("(page 1, 5 shown)");
 		await client.close();
+	});
+});
+
+describe("scopes", () => {
+	it("a read-only client calling a write tool meets 403 insufficient_scope", async () => {
+		const provider = new HeadlessOAuthProvider();
+		const client = await connectWithOAuth(server.origin, "streamable-http", provider);
+		issued.push(provider.tokens()?.access_token ?? "");
+		expect(provider.tokens()?.scope).toBe("github:read");
+		const outcome = await client
+			.callTool({ name: "create_issue", arguments: { owner: "octocat", repo: "repo-a-0", title: "Step-up" } })
+			.then(
+				(result) => text(result),
+				(error: Error) => error.message,
+			);
+		await client.close();
+		// The SDK recognised the step-up challenge (it tried to upscope by refreshing, which
+		// cannot broaden a grant); the write never happened.
+		expect(outcome).toContain("403");
+	});
+
+	it("a user who ticks github:write on the consent page gets a token that can write", async () => {
+		const provider = new HeadlessOAuthProvider({ consent: "approve", login: "octocat", tick: ["github:write"] });
+		const client = await connectWithOAuth(server.origin, "streamable-http", provider);
+		issued.push(provider.tokens()?.access_token ?? "", provider.tokens()?.refresh_token ?? "");
+		expect(provider.tokens()?.scope?.split(" ")).toEqual(["github:read", "github:write"]);
+		const result = await client.callTool({
+			name: "create_issue",
+			arguments: { owner: "octocat", repo: "repo-a-0", title: "Written over /mcp" },
+		});
+		await client.close();
+		expect(result.isError).toBeFalsy();
+		expect(text(result)).toMatch(/^Created issue #\d+ in octocat\/repo-a-0/);
 	});
 });
 
@@ -80,5 +116,7 @@ describe("logs", () => {
 		expect(output).not.toMatch(/gho_[A-Za-z0-9]/);
 		expect(output).not.toContain("standin-client-secret");
 		expect(output).not.toContain("e2e-only-0123456789abcdef");
+		expect(issued.length).toBeGreaterThan(0);
+		for (const token of issued) expect(output).not.toContain(token);
 	});
 });
