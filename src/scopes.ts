@@ -8,6 +8,8 @@
  * `github:write` is granted too.
  */
 
+// TEMPLATE: the scopes your tools need, with the words the consent page shows and the GitHub
+// OAuth scopes each requires.
 export const MCP_SCOPES = {
 	"github:read": {
 		label: "Read your GitHub profile (login, name, primary email) and public repositories",
