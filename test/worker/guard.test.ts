@@ -163,6 +163,21 @@ describe("Origin", () => {
 		expect(response.status).toBe(status);
 	});
 
+	it("applies to /sse too", async () => {
+		const token = await issueTokenForProps(await octocatProps());
+		const refused = await callWorker("/sse", {
+			headers: { Authorization: `Bearer ${token}`, Accept: "text/event-stream", Origin: "https://evil.example" },
+		});
+		expect(refused.status).toBe(403);
+		const allowed = await callWorker("/sse", {
+			headers: { Authorization: `Bearer ${token}`, Accept: "text/event-stream", Origin: ORIGIN },
+		});
+		expect(allowed.status).toBe(200);
+		const reader = allowed.body?.getReader();
+		expect(new TextDecoder().decode((await reader?.read())?.value)).toContain("event: endpoint");
+		await reader?.cancel();
+	});
+
 	it("allows the origins listed in ALLOWED_ORIGINS", async () => {
 		const token = await issueTokenForProps(await octocatProps());
 		const response = await callWorker("/mcp", {
