@@ -91,7 +91,7 @@ const SEED_COMMENTS = {
 /** The same small tree in every repository. @type {[string, Buffer][]} */
 const SEED_FILES = [
 	["README.md", Buffer.from("# Sample\n\nA sample repository served by the GitHub development stand-in.\n")],
-	["src/index.ts", Buffer.from("export function greet(name: string): string {\n\treturn `Hello, ${name}!`;\n}\n")],
+	["src/index.ts", Buffer.from("export function greet(name: string): string {\n\treturn 'Hello, ' + name + '!';\n}\n")],
 	["src/util/math.ts", Buffer.from("export const add = (a: number, b: number) => a + b;\n")],
 	["docs/large.txt", Buffer.from("All work and no play makes Jack a dull boy.\n".repeat(6000))],
 	[
@@ -779,8 +779,11 @@ ${hidden}
 		const words = [];
 		for (const term of terms) {
 			const match = /^(repo|is|label|author|state):(.+)$/.exec(term);
-			if (match?.[1] && match[2]) (qualifiers[match[1]] ??= []).push(match[2].replace(/^"|"$/g, ""));
-			else words.push(term.toLowerCase());
+			if (match?.[1] && match[2]) {
+				const values = qualifiers[match[1]] ?? [];
+				values.push(match[2].replace(/^"|"$/g, ""));
+				qualifiers[match[1]] = values;
+			} else words.push(term.toLowerCase());
 		}
 		const repoNames = qualifiers.repo ?? repos.map((repo) => repo.full_name);
 		return repoNames
@@ -847,7 +850,13 @@ ${hidden}
 		if (pageNumber > 1) links.push(`${pageUrl(pageNumber - 1)}; rel="prev"`);
 		if (pageNumber < lastPage) links.push(`${pageUrl(pageNumber + 1)}; rel="next"`, `${pageUrl(lastPage)}; rel="last"`);
 		if (pageNumber > 1) links.push(`${pageUrl(1)}; rel="first"`);
-		sendApi(res, 200, slice, token, links.length ? { Link: links.join(", ") } : {});
+		sendApi(
+			res,
+			200,
+			slice.map((repo) => ({ ...repo, html_url: `${baseUrl}/${repo.full_name}` })),
+			token,
+			links.length ? { Link: links.join(", ") } : {},
+		);
 	}
 
 	/** @param {import("node:http").IncomingMessage} req @param {import("node:http").ServerResponse} res @param {URL} url @param {string} body */
@@ -900,7 +909,7 @@ ${hidden}
 		const faults = ["unauthorized", "forbidden", "rate_limited", "server_error"];
 		if (!USERS.some((user) => user.login === request.login) || (request.fault !== undefined && !faults.includes(request.fault))) {
 			res.writeHead(400, { "Content-Type": "application/json" });
-			res.end(JSON.stringify({ message: "login must be a stand-in user; fault one of " + faults.join(", ") }));
+			res.end(JSON.stringify({ message: `login must be a stand-in user; fault one of ${faults.join(", ")}` }));
 			return;
 		}
 		const token = `gho_${randomBytes(18).toString("hex")}`;

@@ -9,8 +9,17 @@ import type { ApiConfig } from "../config";
 
 const USER_AGENT = "remote-mcp-github-oauth";
 
-export function createGithubClient(api: ApiConfig, accessToken: string): Octokit {
-	return new Octokit({
+/** A store for GitHub GET responses, keyed by URL, used for conditional requests. */
+export interface ResponseCache {
+	get(url: string): { etag: string; body: string; link: string | null } | null;
+	set(url: string, entry: { etag: string; body: string; link: string | null }): void;
+}
+
+/** Bodies larger than this are not cached (a file's contents, a long list). */
+const MAX_CACHED_BODY = 256 * 1024;
+
+export function createGithubClient(api: ApiConfig, accessToken: string, cache?: ResponseCache): Octokit {
+	const octokit = new Octokit({
 		auth: accessToken,
 		baseUrl: api.GITHUB_API_URL,
 		userAgent: USER_AGENT,
@@ -18,6 +27,35 @@ export function createGithubClient(api: ApiConfig, accessToken: string): Octokit
 		// Octokit logs request failures through console by default; the tools report them instead.
 		log: { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} },
 	});
+	if (cache) {
+		// Conditional requests: GitHub answers 304 Not Modified to a matching If-None-Match, and a
+		// 304 does not count against the user's rate limit.
+		// https://docs.github.com/en/rest/using-the-rest-api/best-practices-for-using-the-rest-api#use-conditional-requests-if-appropriate
+		octokit.hook.wrap("request", async (request, options) => {
+			if (options.method !== "GET") return request(options);
+			const url = octokit.request.endpoint(options).url;
+			const cached = cache.get(url);
+			if (cached) options.headers = { ...options.headers, "if-none-match": cached.etag };
+			try {
+				const response = await request(options);
+				const etag = response.headers.etag;
+				const body = JSON.stringify(response.data);
+				if (etag && body.length <= MAX_CACHED_BODY) cache.set(url, { etag, body, link: response.headers.link ?? null });
+				return response;
+			} catch (error) {
+				if (cached && error instanceof RequestError && error.status === 304) {
+					return {
+						status: 200,
+						url,
+						data: JSON.parse(cached.body),
+						headers: { etag: cached.etag, ...(cached.link ? { link: cached.link } : {}) },
+					};
+				}
+				throw error;
+			}
+		});
+	}
+	return octokit;
 }
 
 /**

@@ -37,7 +37,17 @@ describe.each<TransportKind>(["streamable-http", "sse"])("MCP SDK client over %s
 		expect(paths).toEqual(expect.arrayContaining(["/authorize", "/login/oauth/authorize", "/callback"]));
 
 		const { tools } = await client.listTools();
-		expect(tools.map((tool) => tool.name).sort()).toEqual(["add", "list_repos", "whoami"]);
+		expect(tools.map((tool) => tool.name).sort()).toEqual([
+			"add",
+			"add_to_counter",
+			"get_file",
+			"get_issue",
+			"get_repo",
+			"list_issues",
+			"list_repos",
+			"search_issues",
+			"whoami",
+		]);
 
 		const whoami = JSON.parse(text(await client.callTool({ name: "whoami", arguments: {} })));
 		expect(whoami).toMatchObject({ id: 583231, login: "octocat", name: "The Octocat", email: "octocat@github.com" });

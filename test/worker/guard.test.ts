@@ -16,7 +16,7 @@ import {
 	signIn,
 	submitConsent,
 } from "./helpers";
-import { connectMcp, resultText } from "./mcp-client";
+import { acceptAsShown, connectMcp, resultText } from "./mcp-client";
 
 const ACCEPT = "application/json, text/event-stream";
 
@@ -98,7 +98,17 @@ describe("scope enforcement", () => {
 		const client = await connectMcp(accessToken);
 		const { tools } = await client.listTools();
 		await client.close();
-		expect(tools.map((tool) => tool.name).sort()).toEqual(["add", "list_repos", "whoami"]);
+		expect(tools.map((tool) => tool.name).sort()).toEqual([
+			"add",
+			"add_to_counter",
+			"get_file",
+			"get_issue",
+			"get_repo",
+			"list_issues",
+			"list_repos",
+			"search_issues",
+			"whoami",
+		]);
 	});
 
 	it("a call that needs more scope gets HTTP 403 insufficient_scope naming the scope to ask for", async () => {
@@ -122,7 +132,7 @@ describe("scope enforcement", () => {
 
 	it("a token with github:write sees and calls create_issue", async () => {
 		const { accessToken } = await signIn("octocat", ["github:write"]);
-		const client = await connectMcp(accessToken);
+		const client = await connectMcp(accessToken, { elicit: acceptAsShown });
 		const { tools } = await client.listTools();
 		expect(tools.map((tool) => tool.name)).toContain("create_issue");
 		const result = await client.callTool({ name: "create_issue", arguments: { owner: "octocat", repo: "repo-a-0", title: "Scopes work" } });

@@ -17,8 +17,26 @@ describe("tools/list", () => {
 		const client = await connectMcp(await issueTokenForProps(await octocatProps()));
 		const { tools } = await client.listTools();
 		await client.close();
-		expect(tools.map((tool) => tool.name).sort()).toEqual(["add", "create_issue", "list_repos", "whoami"]);
-		for (const tool of tools) expect(tool.description?.length).toBeGreaterThan(30);
+		expect(tools.map((tool) => tool.name).sort()).toEqual([
+			"add",
+			"add_issue_comment",
+			"add_to_counter",
+			"create_issue",
+			"get_file",
+			"get_issue",
+			"get_repo",
+			"list_issues",
+			"list_repos",
+			"search_issues",
+			"whoami",
+		]);
+		for (const tool of tools) {
+			expect(tool.description?.length).toBeGreaterThan(30);
+			for (const property of Object.values((tool.inputSchema.properties ?? {}) as Record<string, { description?: string }>))
+				expect(property.description).toBeTruthy();
+			// Every tool but the demo `add` returns structured content described by an output schema.
+			if (tool.name !== "add") expect(tool.outputSchema).toBeDefined();
+		}
 		const listRepos = tools.find((tool) => tool.name === "list_repos");
 		const properties = listRepos?.inputSchema.properties as Record<string, { description?: string }>;
 		expect(Object.keys(properties).sort()).toEqual(["direction", "page", "per_page", "sort", "visibility"]);

@@ -1,10 +1,11 @@
-/** `create_issue`: opens an issue in a repository, as the signed-in user. A write tool. */
+/** `create_issue`: opens an issue in a repository as the signed-in user, after the user confirms. */
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { z } from "zod";
-import { createGithubClient, describeGithubError } from "../../github/client";
-import { errorResult, NOT_SIGNED_IN, type ToolContext, textResult } from "../tool-context";
+import { confirmWrite } from "../confirm";
+import { errorResult, GITHUB_NAME, structuredResult, type ToolContext, withGithub } from "../tool-context";
 
-const NAME = /^[A-Za-z0-9_.-]+$/;
+const TITLE_MAX = 256;
+const BODY_MAX = 65_536;
 
 export function registerCreateIssueTool(server: McpServer, context: ToolContext): void {
 	server.registerTool(
@@ -12,25 +13,46 @@ export function registerCreateIssueTool(server: McpServer, context: ToolContext)
 		{
 			title: "Create a GitHub issue",
 			description:
-				"Opens a new issue in a GitHub repository as the signed-in user and returns its number and URL. This writes to GitHub: use it only when the user asked for an issue to be created, with the title and body they agreed to.",
+				"Opens a new issue in a GitHub repository as the signed-in user. Before anything is written, the user sees the title and body in a confirmation form and may edit, accept, decline or cancel; only an accepted form creates the issue. Returns the issue number and URL.",
 			inputSchema: {
-				owner: z.string().min(1).max(100).regex(NAME).describe("The account that owns the repository, e.g. octocat."),
-				repo: z.string().min(1).max(100).regex(NAME).describe("The repository name without the owner, e.g. hello-world."),
-				title: z.string().trim().min(1).max(256).describe("The issue title: one line that states the problem or request."),
-				body: z.string().max(65_536).optional().describe("The issue description, in GitHub Markdown. Optional."),
+				owner: z.string().min(1).max(100).regex(GITHUB_NAME).describe("The account that owns the repository, e.g. octocat."),
+				repo: z.string().min(1).max(100).regex(GITHUB_NAME).describe("The repository name without the owner, e.g. hello-world."),
+				title: z.string().trim().min(1).max(TITLE_MAX).describe("The proposed issue title: one line that states the problem or request."),
+				body: z.string().max(BODY_MAX).optional().describe("The proposed issue description, in GitHub Markdown. Optional."),
+			},
+			outputSchema: {
+				number: z.number().describe("The new issue's number."),
+				html_url: z.string().describe("The issue's page on GitHub."),
+				title: z.string().describe("The title as created (the user may have edited it)."),
 			},
 			annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
 		},
-		async ({ owner, repo, title, body }) => {
-			const props = context.props();
-			if (!props) return NOT_SIGNED_IN;
-			const github = createGithubClient(context.api(), props.accessToken);
-			try {
-				const { data } = await github.request("POST /repos/{owner}/{repo}/issues", { owner, repo, title, ...(body ? { body } : {}) });
-				return textResult(`Created issue #${data.number} in ${owner}/${repo}: ${data.html_url}`);
-			} catch (error) {
-				return errorResult(describeGithubError(error, `create an issue in ${owner}/${repo}`));
-			}
+		async ({ owner, repo, title, body }, extra) => {
+			const confirmation = await confirmWrite<{ title: string; body: string }>(
+				context,
+				extra.requestId,
+				`Create this issue in ${owner}/${repo}? You can edit it first.`,
+				{
+					title: { title: "Title", value: title, maxLength: TITLE_MAX },
+					body: { title: "Description", value: body ?? "", maxLength: BODY_MAX },
+				},
+			);
+			if (!confirmation.confirmed) return confirmation.result;
+			const final = confirmation.values;
+			if (final.title.trim() === "") return errorResult("Nothing was written: the title was left empty.");
+			return withGithub(context, `create an issue in ${owner}/${repo}`, async (github) => {
+				const { data } = await github.request("POST /repos/{owner}/{repo}/issues", {
+					owner,
+					repo,
+					title: final.title.trim(),
+					...(final.body ? { body: final.body } : {}),
+				});
+				return structuredResult(`Created issue #${data.number} in ${owner}/${repo}: ${data.html_url}`, {
+					number: data.number,
+					html_url: data.html_url,
+					title: data.title,
+				});
+			});
 		},
 	);
 }

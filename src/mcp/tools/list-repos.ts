@@ -1,21 +1,21 @@
 /** `list_repos`: the signed-in user's repositories, one page at a time, with the user's token. */
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { z } from "zod";
-import { createGithubClient, describeGithubError } from "../../github/client";
-import { errorResult, NOT_SIGNED_IN, type ToolContext, textResult } from "../tool-context";
+import { hasNextPage, structuredResult, type ToolContext, withGithub } from "../tool-context";
 
-interface RepoSummary {
-	full_name: string;
-	private: boolean;
-	description?: string | null;
-	html_url: string;
-	language?: string | null;
-	stargazers_count?: number;
-	fork?: boolean;
-	archived?: boolean;
-	updated_at?: string | null;
-	pushed_at?: string | null;
-}
+const RepoSummarySchema = z.object({
+	full_name: z.string(),
+	private: z.boolean(),
+	fork: z.boolean(),
+	archived: z.boolean(),
+	language: z.string().nullable(),
+	stars: z.number(),
+	description: z.string().nullable(),
+	updated_at: z.string().nullable(),
+	pushed_at: z.string().nullable(),
+	html_url: z.string(),
+});
+type RepoSummary = z.infer<typeof RepoSummarySchema>;
 
 export function registerListReposTool(server: McpServer, context: ToolContext): void {
 	server.registerTool(
@@ -23,7 +23,7 @@ export function registerListReposTool(server: McpServer, context: ToolContext): 
 		{
 			title: "List my GitHub repositories",
 			description:
-				"Lists repositories the signed-in GitHub user can access (owned, collaborator, and organisation member repositories), one page at a time. Each line gives owner/name, visibility, language, stars, last update and description. When more pages exist the result says which page to ask for next.",
+				"Lists repositories the signed-in GitHub user can access (owned, collaborator, and organisation member repositories), one page at a time. Each line gives owner/name, visibility, language, stars, last update and description. Private repositories appear only with the github:private scope. When more pages exist the result says which page to ask for next.",
 			inputSchema: {
 				sort: z
 					.enum(["created", "updated", "pushed", "full_name"])
@@ -40,40 +40,50 @@ export function registerListReposTool(server: McpServer, context: ToolContext): 
 				per_page: z.number().int().min(1).max(100).default(30).describe("Repositories per page, 1 to 100. Default: 30."),
 				page: z.number().int().min(1).default(1).describe("Which page to return, starting at 1. Default: 1."),
 			},
+			outputSchema: {
+				page: z.number(),
+				has_next_page: z.boolean(),
+				repositories: z.array(RepoSummarySchema),
+			},
 			annotations: { readOnlyHint: true, openWorldHint: true },
 		},
-		async ({ sort, direction, visibility, per_page, page }) => {
-			const props = context.props();
-			if (!props) return NOT_SIGNED_IN;
-			const github = createGithubClient(context.api(), props.accessToken);
-			try {
-				const response = await github.request("GET /user/repos", {
-					sort,
-					visibility,
-					per_page,
-					page,
-					...(direction ? { direction } : {}),
-				});
-				const repos = response.data as RepoSummary[];
-				const hasNext = /rel="next"/.test(response.headers.link ?? "");
-				if (repos.length === 0) {
-					return textResult(page === 1 ? "No repositories found for this account." : `Page ${page} is past the last page of repositories.`);
+		async ({ sort, direction, visibility, per_page, page }) =>
+			withGithub(context, "list your repositories", async (github) => {
+				const response = await github.request("GET /user/repos", { sort, visibility, per_page, page, ...(direction ? { direction } : {}) });
+				const repositories: RepoSummary[] = response.data.map((repo) => ({
+					full_name: repo.full_name,
+					private: repo.private,
+					fork: repo.fork,
+					archived: repo.archived ?? false,
+					language: repo.language ?? null,
+					stars: repo.stargazers_count ?? 0,
+					description: repo.description ?? null,
+					updated_at: repo.updated_at ?? null,
+					pushed_at: repo.pushed_at ?? null,
+					html_url: repo.html_url,
+				}));
+				const next = hasNextPage(response.headers.link);
+				const structured = { page, has_next_page: next, repositories };
+				if (repositories.length === 0) {
+					return structuredResult(
+						page === 1 ? "No repositories found for this account." : `Page ${page} is past the last page of repositories.`,
+						structured,
+					);
 				}
-				const lines = repos.map(formatRepo);
-				const footer = hasNext ? `More repositories exist: call list_repos again with page=${page + 1}.` : "This is the last page.";
-				return textResult(`Repositories (page ${page}, ${repos.length} shown):\n${lines.join("\n")}\n\n${footer}`);
-			} catch (error) {
-				return errorResult(describeGithubError(error, "list your repositories"));
-			}
-		},
+				const footer = next ? `More repositories exist: call list_repos again with page=${page + 1}.` : "This is the last page.";
+				return structuredResult(
+					`Repositories (page ${page}, ${repositories.length} shown):\n${repositories.map(formatRepo).join("\n")}\n\n${footer}`,
+					structured,
+				);
+			}),
 	);
 }
 
 function formatRepo(repo: RepoSummary): string {
-	const tags = [repo.private ? "private" : "public", repo.fork ? "fork" : null, repo.archived ? "archived" : null, repo.language ?? null]
+	const tags = [repo.private ? "private" : "public", repo.fork ? "fork" : null, repo.archived ? "archived" : null, repo.language]
 		.filter(Boolean)
 		.join(", ");
-	const stars = repo.stargazers_count ? ` ★${repo.stargazers_count}` : "";
+	const stars = repo.stars ? ` ★${repo.stars}` : "";
 	const dates = [repo.updated_at ? `updated ${repo.updated_at}` : null, repo.pushed_at ? `last push ${repo.pushed_at}` : null].filter(
 		Boolean,
 	);
