@@ -26,6 +26,8 @@ export default defineConfig({
 									GITHUB_BASE_URL: standIn.baseUrl,
 									GITHUB_API_URL: standIn.apiUrl,
 									COOKIE_ENCRYPTION_KEY: "test-only-0123456789abcdef0123456789abcdef",
+									// The write tools are limited to members of octo-org (octocat is one; hubot is not).
+									ALLOWED_GITHUB_ORGS: "octo-org",
 								},
 							},
 						};

@@ -180,6 +180,9 @@ export async function startGithubStandIn(options = {}) {
 	/** The request being answered: handlers are synchronous, so sendApi can read it. */
 	/** @type {{ method: string, path: string, ifNoneMatch: string | undefined, token: string } | undefined} */
 	let current;
+	/** Organisation memberships changed through /_standin/orgs, per login. */
+	/** @type {Map<string, string[]>} */
+	const memberships = new Map();
 	const repos = seedRepos();
 	const sockets = new Set();
 	let baseUrl = "";
@@ -542,13 +545,15 @@ ${hidden}
 		{
 			method: "GET",
 			pattern: /^\/user\/orgs$/,
-			handler: ({ token, user, res }) =>
+			handler: ({ token, user, res }) => {
+				const orgs = memberships.get(user.login) ?? user.orgs ?? [];
 				sendApi(
 					res,
 					200,
-					(user.orgs ?? []).map((login, index) => ({ login, id: 9000 + index })),
+					orgs.map((login, index) => ({ login, id: 9000 + index })),
 					token,
-				),
+				);
+			},
 		},
 		{
 			method: "GET",
@@ -936,6 +941,18 @@ ${hidden}
 				if (url.pathname === "/login/oauth/access_token" && req.method === "POST") return exchangeCode(req, res, body);
 				if (url.pathname === "/api/v3" || url.pathname.startsWith("/api/v3/")) return handleApi(req, res, url, body);
 				if (url.pathname === "/_standin/tokens" && req.method === "POST") return mintToken(res, body);
+				if (url.pathname === "/_standin/orgs" && req.method === "POST") {
+					// Change a user's organisation memberships (for allow-list tests).
+					const input = parseJson(body);
+					const user = USERS.find((candidate) => candidate.login === input?.login);
+					if (!user || !Array.isArray(input?.orgs)) {
+						res.writeHead(400, { "Content-Type": "application/json" });
+						return res.end(JSON.stringify({ message: "login must be a stand-in user and orgs a list" }));
+					}
+					memberships.set(user.login, input.orgs.map(String));
+					res.writeHead(204);
+					return res.end();
+				}
 				if (url.pathname === "/_standin/requests" && req.method === "GET") {
 					// Optionally only the requests made with one token (?token=…), so parallel tests don't mix.
 					const only = url.searchParams.get("token");

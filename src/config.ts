@@ -59,6 +59,20 @@ export type Config = z.infer<typeof ConfigSchema>;
 /** The subset the MCP tools need: they call the API, never the OAuth endpoints. */
 export type ApiConfig = Pick<Config, "GITHUB_API_URL">;
 
+const JURISDICTIONS = ["eu", "fedramp"] as const;
+export type Jurisdiction = (typeof JURISDICTIONS)[number];
+
+/**
+ * MCP_JURISDICTION: where the session Durable Objects live ("eu", "fedramp"), or anywhere when
+ * empty. An unknown value is a configuration error, not a silent fallback to anywhere.
+ */
+export function readJurisdiction(env: object): Jurisdiction | undefined {
+	const value: unknown = Reflect.get(env, "MCP_JURISDICTION");
+	if (value === undefined || value === "") return undefined;
+	if (typeof value === "string" && (JURISDICTIONS as readonly string[]).includes(value)) return value as Jurisdiction;
+	throw new ConfigError([`MCP_JURISDICTION must be empty, "eu" or "fedramp".`]);
+}
+
 /** A configuration problem the operator must fix. `issues` names settings, never values. */
 export class ConfigError extends Error {
 	override readonly name = "ConfigError";

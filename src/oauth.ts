@@ -7,13 +7,31 @@
 import { OAuthProvider, type OAuthProviderOptions } from "@cloudflare/workers-oauth-provider";
 import { app } from "./auth/app";
 import { SERVER_NAME } from "./auth/consent-page";
+import { readJurisdiction } from "./config";
 import { GitHubMcpAgent } from "./mcp/agent";
 import { guardMcp } from "./mcp/guard";
 import { ALL_MCP_SCOPES, BASE_SCOPE } from "./scopes";
 
+/**
+ * McpAgent's handlers, per Durable Object jurisdiction (MCP_JURISDICTION: "eu" or "fedramp"
+ * keeps every session's object, and its storage, inside that jurisdiction).
+ */
+const agentHandlers = new Map<string, { mcp: ReturnType<typeof GitHubMcpAgent.serve>; sse: ReturnType<typeof GitHubMcpAgent.serveSSE> }>();
+
+function handlersFor(env: Env) {
+	const jurisdiction = readJurisdiction(env);
+	let handlers = agentHandlers.get(jurisdiction ?? "");
+	if (!handlers) {
+		const options = jurisdiction ? { jurisdiction } : {};
+		handlers = { mcp: GitHubMcpAgent.serve("/mcp", options), sse: GitHubMcpAgent.serveSSE("/sse", options) };
+		agentHandlers.set(jurisdiction ?? "", handlers);
+	}
+	return handlers;
+}
+
 const MCP_HANDLERS = {
-	"/mcp": guardMcp(GitHubMcpAgent.serve("/mcp"), "streamable-http"),
-	"/sse": guardMcp(GitHubMcpAgent.serveSSE("/sse"), "sse"),
+	"/mcp": guardMcp((env) => handlersFor(env).mcp, "streamable-http"),
+	"/sse": guardMcp((env) => handlersFor(env).sse, "sse"),
 };
 
 export function createOAuthOptions(origin: string): OAuthProviderOptions<Env> {

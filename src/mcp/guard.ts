@@ -13,7 +13,7 @@
  */
 import { insufficientScope, type OAuthResourceAuth } from "@cloudflare/workers-oauth-provider";
 import { SUPPORTED_PROTOCOL_VERSIONS } from "@modelcontextprotocol/sdk/types.js";
-import { isLoopbackHost } from "../config";
+import { ConfigError, isLoopbackHost } from "../config";
 import { parseProps } from "../props";
 import { normalizeScopes } from "../scopes";
 import { requiredScopeForTool } from "./tools";
@@ -25,7 +25,7 @@ type GuardedContext = ExecutionContext & { props: unknown; auth?: OAuthResourceA
 const MAX_BODY_BYTES = 4 * 1024 * 1024;
 const SESSION_HEADER = "mcp-session-id";
 
-export function guardMcp(handler: Handler, transport: "streamable-http" | "sse"): Handler {
+export function guardMcp(handlerFor: (env: Env) => Handler, transport: "streamable-http" | "sse"): Handler {
 	return {
 		async fetch(request, env, rawCtx) {
 			const ctx = rawCtx as GuardedContext;
@@ -83,7 +83,7 @@ export function guardMcp(handler: Handler, transport: "streamable-http" | "sse")
 				} else if (request.method === "GET") {
 					// A new SSE session: choose its id here, already signed, so the DO name and the
 					// endpoint the client is told to post to both carry the binding.
-					url.searchParams.set("sessionId", await signSessionId(key, userId, env.MCP_OBJECT.newUniqueId().toString()));
+					url.searchParams.set("sessionId", await signSessionId(key, userId, randomSessionId()));
 				}
 			}
 
@@ -94,6 +94,14 @@ export function guardMcp(handler: Handler, transport: "streamable-http" | "sse")
 				...(body !== null ? { body } : {}),
 				signal: request.signal,
 			});
+			let handler: Handler;
+			try {
+				handler = handlerFor(env);
+			} catch (error) {
+				if (!(error instanceof ConfigError)) throw error;
+				console.error(`[config] ${error.issues.join(" ")}`);
+				return jsonError(500, "server_error", `This server is not configured correctly. ${error.issues.join(" ")}`);
+			}
 			const response = await handler.fetch(forwarded, env, ctx);
 
 			const issued = transport === "streamable-http" ? response.headers.get(SESSION_HEADER) : null;
@@ -219,6 +227,11 @@ async function verifySessionId(key: CryptoKey, userId: string, presented: string
 	if (!mac) return null;
 	// crypto.subtle.verify compares in constant time.
 	return (await crypto.subtle.verify("HMAC", key, mac, bindingData(userId, sessionId))) ? sessionId : null;
+}
+
+/** 256 random bits, hex: as unguessable as a Durable Object id, which McpAgent uses for /mcp. */
+function randomSessionId(): string {
+	return [...crypto.getRandomValues(new Uint8Array(32))].map((byte) => byte.toString(16).padStart(2, "0")).join("");
 }
 
 function toBase64Url(bytes: Uint8Array): string {
