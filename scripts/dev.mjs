@@ -50,6 +50,9 @@ if (isPlaceholder(devVars.COOKIE_ENCRYPTION_KEY)) {
 	vars.COOKIE_ENCRYPTION_KEY = randomBytes(32).toString("hex");
 }
 
+// workerd (local development) does not implement Durable Object jurisdictions; they apply on Cloudflare.
+vars.MCP_JURISDICTION = "";
+
 console.log(`  MCP server: http://localhost:${PORT}/mcp (Streamable HTTP), http://localhost:${PORT}/sse (SSE)\n`);
 
 const wrangler = spawnWranglerDev({ port: PORT, vars });

@@ -1,10 +1,11 @@
 /**
  * Write tools never write silently: before acting they ask the user to confirm (and let them
- * edit the text) through MCP elicitation. A client that cannot show such a form gets a refusal
+ * edit the text) through MCP elicitation. The result's structured `status` says what happened
+ * ("created", "declined", "cancelled"), so a program can tell a decision from a failure. A client that cannot show such a form gets a refusal
  * saying how to proceed, never a silent write. Decline and cancel end the call without writing.
  */
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
-import { type ElicitParams, errorResult, type ToolContext, textResult } from "./tool-context";
+import { type ElicitParams, errorResult, structuredResult, type ToolContext } from "./tool-context";
 
 export type Confirmation<Fields extends Record<string, string>> =
 	| { confirmed: true; values: Fields }
@@ -41,8 +42,10 @@ export async function confirmWrite<Fields extends Record<string, string>>(
 			result: errorResult("Nothing was written: the confirmation form got no answer in time. Ask the user again."),
 		};
 	}
-	if (answer.action === "decline") return { confirmed: false, result: textResult("Nothing was written: the user declined.") };
-	if (answer.action !== "accept") return { confirmed: false, result: textResult("Nothing was written: the user cancelled.") };
+	if (answer.action === "decline")
+		return { confirmed: false, result: structuredResult("Nothing was written: the user declined.", { status: "declined" }) };
+	if (answer.action !== "accept")
+		return { confirmed: false, result: structuredResult("Nothing was written: the user cancelled.", { status: "cancelled" }) };
 
 	const values = {} as Record<string, string>;
 	for (const [name, field] of Object.entries(fields)) {

@@ -43,6 +43,7 @@ export async function startDevServer(): Promise<DevServer> {
 			GITHUB_BASE_URL: standIn.baseUrl,
 			GITHUB_API_URL: standIn.apiUrl,
 			COOKIE_ENCRYPTION_KEY: "e2e-only-0123456789abcdef0123456789abcdef",
+			MCP_JURISDICTION: "",
 		},
 	});
 	let output = "";

@@ -20,8 +20,9 @@ export function registerAddIssueCommentTool(server: McpServer, context: ToolCont
 				body: z.string().trim().min(1).max(BODY_MAX).describe("The proposed comment, in GitHub Markdown."),
 			},
 			outputSchema: {
-				id: z.number().describe("The comment's id."),
-				html_url: z.string().describe("The comment's address on GitHub."),
+				status: z.enum(["created", "declined", "cancelled"]).describe("created, or the user's decision not to."),
+				id: z.number().optional().describe("The comment's id."),
+				html_url: z.string().optional().describe("The comment's address on GitHub."),
 			},
 			annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
 		},
@@ -44,7 +45,11 @@ export function registerAddIssueCommentTool(server: McpServer, context: ToolCont
 					issue_number: number,
 					body: text,
 				});
-				return structuredResult(`Commented on ${owner}/${repo}#${number}: ${data.html_url}`, { id: data.id, html_url: data.html_url });
+				return structuredResult(`Commented on ${owner}/${repo}#${number}: ${data.html_url}`, {
+					status: "created",
+					id: data.id,
+					html_url: data.html_url,
+				});
 			});
 		},
 	);

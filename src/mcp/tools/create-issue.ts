@@ -21,9 +21,10 @@ export function registerCreateIssueTool(server: McpServer, context: ToolContext)
 				body: z.string().max(BODY_MAX).optional().describe("The proposed issue description, in GitHub Markdown. Optional."),
 			},
 			outputSchema: {
-				number: z.number().describe("The new issue's number."),
-				html_url: z.string().describe("The issue's page on GitHub."),
-				title: z.string().describe("The title as created (the user may have edited it)."),
+				status: z.enum(["created", "declined", "cancelled"]).describe("created, or the user's decision not to."),
+				number: z.number().optional().describe("The new issue's number."),
+				html_url: z.string().optional().describe("The issue's page on GitHub."),
+				title: z.string().optional().describe("The title as created (the user may have edited it)."),
 			},
 			annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
 		},
@@ -48,6 +49,7 @@ export function registerCreateIssueTool(server: McpServer, context: ToolContext)
 					...(final.body ? { body: final.body } : {}),
 				});
 				return structuredResult(`Created issue #${data.number} in ${owner}/${repo}: ${data.html_url}`, {
+					status: "created",
 					number: data.number,
 					html_url: data.html_url,
 					title: data.title,
