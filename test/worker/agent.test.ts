@@ -185,7 +185,8 @@ describe("resources and prompts", () => {
 			"github://repos/{owner}/{repo}/issues/{number}",
 		);
 		const issue = await client.readResource({ uri: "github://repos/octocat/repo-a-0/issues/1" });
-		const text = String(issue.contents[0]?.text);
+		const first = issue.contents[0];
+		const text = first && "text" in first ? first.text : "";
 		expect(text).toContain("# Crash when the config file is empty (octocat/repo-a-0#1, open)");
 		expect(text).toContain("A fix is on the way");
 		await expect(client.readResource({ uri: "github://repos/octocat/repo-a-0/issues/999" })).rejects.toThrow(/not found/);
