@@ -36,6 +36,11 @@ export default defineConfig({
 				test: { name: "worker", include: ["test/worker/**/*.test.ts"] },
 			},
 			{
+				// The authless variant, from its own wrangler configuration.
+				plugins: [cloudflareTest({ wrangler: { configPath: "./wrangler.authless.jsonc" } })],
+				test: { name: "authless", include: ["test/authless/**/*.test.ts"] },
+			},
+			{
 				test: {
 					name: "node",
 					include: ["test/e2e/**/*.test.ts", "test/standin/**/*.test.ts"],

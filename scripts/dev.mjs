@@ -11,6 +11,16 @@ import { randomBytes } from "node:crypto";
 import { startGithubStandIn } from "./github-standin.mjs";
 import { readDevVars, spawnWranglerDev } from "./wrangler-dev.mjs";
 
+// `npm run dev:authless`: the authless variant (wrangler.authless.jsonc), no sign-in, no stand-in.
+if (process.argv.includes("--authless")) {
+	const port = Number(process.env.PORT || 8787);
+	console.log(`\n  Authless MCP server (no sign-in): http://localhost:${port}/mcp\n`);
+	const child = spawnWranglerDev({ port, extraArgs: ["-c", "wrangler.authless.jsonc"] });
+	child.on("exit", (code) => process.exit(code ?? 0));
+	for (const signal of /** @type {const} */ (["SIGINT", "SIGTERM"])) process.on(signal, () => child.kill(signal));
+	await new Promise(() => {});
+}
+
 const PORT = Number(process.env.PORT || 8788);
 const STAND_IN_PORT = Number(process.env.GITHUB_STANDIN_PORT || 8789);
 
