@@ -57,6 +57,41 @@ describe.each<TransportKind>(["streamable-http", "sse"])("MCP SDK client over %s
 		const repos = await client.callTool({ name: "list_repos", arguments: { per_page: 5, sort: "full_name" } });
 		expect(repos.isError).toBeFalsy();
 		expect(text(repos)).toContain("(page 1, 5 shown)");
+
+		// Every GitHub read tool answers over this transport.
+		const repo = { owner: "octocat", repo: "repo-a-0" };
+		expect((await client.callTool({ name: "get_repo", arguments: repo })).structuredContent).toMatchObject({
+			full_name: "octocat/repo-a-0",
+		});
+		expect(text(await client.callTool({ name: "list_issues", arguments: { ...repo, labels: ["bug"] } }))).toContain(
+			"#1 (open) Crash when the config file is empty",
+		);
+		expect(text(await client.callTool({ name: "get_issue", arguments: { ...repo, number: 1 } }))).toContain(
+			"I can reproduce this on main.",
+		);
+		expect(text(await client.callTool({ name: "search_issues", arguments: { query: "crash repo:octocat/repo-a-0 is:open" } }))).toContain(
+			"2 results",
+		);
+		expect(text(await client.callTool({ name: "get_file", arguments: { ...repo, path: "README.md" } }))).toContain("# Sample");
+		expect(text(await client.callTool({ name: "add_to_counter", arguments: { amount: 2 } }))).toBe("The counter is now 2.");
+		await client.close();
+	});
+
+	it("writes with github:write after the user confirms (elicitation)", async () => {
+		const provider = new HeadlessOAuthProvider({ consent: "approve", login: "octocat", tick: ["github:write"] });
+		const client = await connectWithOAuth(server.origin, kind, provider);
+		issued.push(provider.tokens()?.access_token ?? "", provider.tokens()?.refresh_token ?? "");
+		const created = await client.callTool({
+			name: "create_issue",
+			arguments: { owner: "octocat", repo: "repo-b-7", title: `Over ${kind}` },
+		});
+		expect(created.structuredContent).toMatchObject({ status: "created", title: `Over ${kind}` });
+		const number = Number((created.structuredContent as { number: number }).number);
+		const comment = await client.callTool({
+			name: "add_issue_comment",
+			arguments: { owner: "octocat", repo: "repo-b-7", number, body: "Confirmed." },
+		});
+		expect(comment.structuredContent).toMatchObject({ status: "created" });
 		await client.close();
 	});
 });
