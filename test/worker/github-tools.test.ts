@@ -157,6 +157,12 @@ describe("search_issues", () => {
 		expect(text).toContain("No issues or pull requests match");
 	});
 
+	it("reports GitHub's rate limit", async () => {
+		const { result, text } = await call("search_issues", { query: "crash" }, rateLimited);
+		expect(result.isError).toBe(true);
+		expect(text).toContain("rate limit");
+	});
+
 	it("refuses an empty query", async () => {
 		await expectInvalid("search_issues", { query: "   " });
 	});
@@ -214,5 +220,36 @@ describe("add_issue_comment", () => {
 
 	it("refuses an empty comment", async () => {
 		await expectInvalid("add_issue_comment", { ...REPO, number: 1, body: "" });
+	});
+});
+
+describe("create_issue", () => {
+	it("creates the confirmed issue", async () => {
+		const { data } = await call("create_issue", { owner: "octocat", repo: "repo-c-14", title: "From the tool test", body: "Body" });
+		expect(data).toMatchObject({ status: "created", title: "From the tool test" });
+		const issue = await call("get_issue", { owner: "octocat", repo: "repo-c-14", number: Number(data?.number) });
+		expect(issue.text).toContain("From the tool test");
+	});
+
+	it("reports a repository that does not exist", async () => {
+		const { result, text } = await call("create_issue", { owner: "octocat", repo: "no-such-repo", title: "x" });
+		expect(result.isError).toBe(true);
+		expect(text).toContain("not found");
+	});
+
+	it("refuses a missing title", async () => {
+		await expectInvalid("create_issue", { owner: "octocat", repo: "repo-c-14" });
+	});
+});
+
+describe("add_to_counter", () => {
+	it("refuses an amount that is not a whole number", async () => {
+		await expectInvalid("add_to_counter", { amount: 1.5 });
+	});
+});
+
+describe("triage_issues prompt", () => {
+	it("refuses a malformed repository name", async () => {
+		await expect(client.getPrompt({ name: "triage_issues", arguments: { owner: "octocat", repo: "a/b" } })).rejects.toThrow(/invalid/i);
 	});
 });
