@@ -180,6 +180,8 @@ export async function startGithubStandIn(options = {}) {
 	/** The request being answered: handlers are synchronous, so sendApi can read it. */
 	/** @type {{ method: string, path: string, ifNoneMatch: string | undefined, token: string } | undefined} */
 	let current;
+	/** Issue ids are unique across repositories, as on GitHub (comments are keyed by them). */
+	let nextIssueId = 5_000_001;
 	/** Organisation memberships changed through /_standin/orgs, per login. */
 	/** @type {Map<string, string[]>} */
 	const memberships = new Map();
@@ -195,7 +197,7 @@ export async function startGithubStandIn(options = {}) {
 	function makeIssue(repoName, number, { title, body, user, created, state = "open", labels = [], pull = false }) {
 		const html = `${baseUrl}/${repoName}/${pull ? "pull" : "issues"}/${number}`;
 		return {
-			id: 5000000 + number + repoName.length * 1000,
+			id: nextIssueId++,
 			number,
 			title,
 			body,
