@@ -80,19 +80,19 @@ describe("list_issues", () => {
 
 	it("filters closed issues and includes pull requests when asked", async () => {
 		const closed = await call("list_issues", { ...REPO, state: "closed" });
-		expect((closed.data?.issues as { number: number }[]).map((issue) => issue.number).sort()).toEqual([3, 8]);
+		expect(((closed.data?.issues ?? []) as { number: number }[]).map((issue) => issue.number).sort()).toEqual([3, 8]);
 		const withPulls = await call("list_issues", { ...REPO, labels: ["bug"], state: "all", include_pull_requests: true });
-		expect((withPulls.data?.issues as { number: number }[]).map((issue) => issue.number)).toContain(5);
+		expect(((withPulls.data?.issues ?? []) as { number: number }[]).map((issue) => issue.number)).toContain(5);
 	});
 
 	it("pages, and says which page comes next", async () => {
 		const page = { ...REPO, labels: ["bug"], per_page: 2, sort: "created", direction: "asc", include_pull_requests: true };
 		const first = await call("list_issues", page);
-		expect((first.data?.issues as { number: number }[]).map((issue) => issue.number)).toEqual([1, 5]);
+		expect(((first.data?.issues ?? []) as { number: number }[]).map((issue) => issue.number)).toEqual([1, 5]);
 		expect(first.data).toMatchObject({ page: 1, has_next_page: true });
 		expect(first.text).toContain("call list_issues again with page=2");
 		const second = await call("list_issues", { ...page, page: 2 });
-		expect((second.data?.issues as { number: number }[]).map((issue) => issue.number)).toEqual([6, 11]);
+		expect(((second.data?.issues ?? []) as { number: number }[]).map((issue) => issue.number)).toEqual([6, 11]);
 		expect(second.data?.has_next_page).toBe(false);
 	});
 
@@ -144,10 +144,9 @@ describe("search_issues", () => {
 	it("finds issues with words and qualifiers", async () => {
 		const { data, text } = await call("search_issues", { query: "crash repo:octocat/repo-a-0 is:open is:issue" });
 		expect(data?.total_count).toBe(2);
-		expect((data?.items as { number: number; repository: string }[]).map((item) => `${item.repository}#${item.number}`).sort()).toEqual([
-			"octocat/repo-a-0#1",
-			"octocat/repo-a-0#11",
-		]);
+		expect(
+			((data?.items ?? []) as { number: number; repository: string }[]).map((item) => `${item.repository}#${item.number}`).sort(),
+		).toEqual(["octocat/repo-a-0#1", "octocat/repo-a-0#11"]);
 		expect(text).toContain("2 results");
 	});
 
