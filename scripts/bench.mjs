@@ -437,13 +437,18 @@ async function main() {
 		await Promise.all([mcp.close(), sse.close()]);
 
 		console.log("Throughput at 10 and 50 concurrent sessions…");
-		/** @type {Record<string, Record<number, { rps: number, ok: number, errors: number }>>} */
-		const load = { "ours /mcp": {}, floor: {}, "floor-do": {} };
+		/** @type {Record<number, { rps: number, ok: number, errors: number }>} */
+		const loadFloor = {};
+		/** @type {Record<number, { rps: number, ok: number, errors: number }>} */
+		const loadFloorDo = {};
+		/** @type {Record<number, { rps: number, ok: number, errors: number }>} */
+		const loadOurs = {};
 		for (const concurrency of [10, 50]) {
-			load.floor[concurrency] = await throughput(() => openSession(`${floor}/mcp`, undefined), concurrency);
-			load["floor-do"][concurrency] = await throughput(() => openSession(`${floorDo}/mcp`, undefined), concurrency);
-			load["ours /mcp"][concurrency] = await throughput(() => openSession(`${ours}/mcp`, token), concurrency);
+			loadFloor[concurrency] = await throughput(() => openSession(`${floor}/mcp`, undefined), concurrency);
+			loadFloorDo[concurrency] = await throughput(() => openSession(`${floorDo}/mcp`, undefined), concurrency);
+			loadOurs[concurrency] = await throughput(() => openSession(`${ours}/mcp`, token), concurrency);
 		}
+		const load = { "ours /mcp": loadOurs, floor: loadFloor, "floor-do": loadFloorDo };
 
 		const report = render({ bundle, startup, flows: summary(flows), setups: summary(setups), latency, load });
 		console.log(`\n${report}`);
