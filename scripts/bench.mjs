@@ -453,7 +453,8 @@ async function main() {
 		const report = render({ bundle, startup, flows: summary(flows), setups: summary(setups), latency, load });
 		console.log(`\n${report}`);
 		if (!QUICK) {
-			writeFileSync(join(PROJECT_ROOT, "BENCHMARKS.md"), report);
+			// The lever-by-lever notes (bench/levers.md) are kept by hand: each lever is a config change.
+			writeFileSync(join(PROJECT_ROOT, "BENCHMARKS.md"), `${report}\n${readFileSync(join(PROJECT_ROOT, "bench", "levers.md"), "utf8")}`);
 			console.log("Written to BENCHMARKS.md.");
 		}
 	} catch (error) {
