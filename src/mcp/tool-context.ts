@@ -6,6 +6,7 @@
 
 import type { CallToolResult, ElicitResult } from "@modelcontextprotocol/sdk/types.js";
 import type { Octokit } from "@octokit/core";
+import { z } from "zod";
 import type { ApiConfig } from "../config";
 import { describeGithubError } from "../github/client";
 import type { SessionProps } from "../props";
@@ -78,3 +79,9 @@ export function hasNextPage(link: string | undefined | null): boolean {
 
 /** Owner and repository names as GitHub allows them. */
 export const GITHUB_NAME = /^[A-Za-z0-9_.-]+$/;
+
+/** The `owner` and `repo` arguments every repository tool takes. */
+export const REPOSITORY_ARGS = {
+	owner: z.string().min(1).max(100).regex(GITHUB_NAME).describe("The account that owns the repository, e.g. octocat."),
+	repo: z.string().min(1).max(100).regex(GITHUB_NAME).describe("The repository name without the owner, e.g. hello-world."),
+};

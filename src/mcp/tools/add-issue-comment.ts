@@ -2,7 +2,7 @@
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { z } from "zod";
 import { confirmWrite } from "../confirm";
-import { errorResult, GITHUB_NAME, structuredResult, type ToolContext, withGithub } from "../tool-context";
+import { errorResult, REPOSITORY_ARGS, structuredResult, type ToolContext, withGithub } from "../tool-context";
 
 const BODY_MAX = 65_536;
 
@@ -14,8 +14,7 @@ export function registerAddIssueCommentTool(server: McpServer, context: ToolCont
 			description:
 				"Adds a comment to an issue or pull request as the signed-in user. The user first sees the comment in a confirmation form and may edit, accept, decline or cancel; only an accepted form posts it. Returns the comment's URL.",
 			inputSchema: {
-				owner: z.string().min(1).max(100).regex(GITHUB_NAME).describe("The account that owns the repository."),
-				repo: z.string().min(1).max(100).regex(GITHUB_NAME).describe("The repository name without the owner."),
+				...REPOSITORY_ARGS,
 				number: z.number().int().positive().describe("The issue or pull request number."),
 				body: z.string().trim().min(1).max(BODY_MAX).describe("The proposed comment, in GitHub Markdown."),
 			},

@@ -2,7 +2,7 @@
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { z } from "zod";
 import { confirmWrite } from "../confirm";
-import { errorResult, GITHUB_NAME, structuredResult, type ToolContext, withGithub } from "../tool-context";
+import { errorResult, REPOSITORY_ARGS, structuredResult, type ToolContext, withGithub } from "../tool-context";
 
 const TITLE_MAX = 256;
 const BODY_MAX = 65_536;
@@ -15,8 +15,7 @@ export function registerCreateIssueTool(server: McpServer, context: ToolContext)
 			description:
 				"Opens a new issue in a GitHub repository as the signed-in user. Before anything is written, the user sees the title and body in a confirmation form and may edit, accept, decline or cancel; only an accepted form creates the issue. Returns the issue number and URL.",
 			inputSchema: {
-				owner: z.string().min(1).max(100).regex(GITHUB_NAME).describe("The account that owns the repository, e.g. octocat."),
-				repo: z.string().min(1).max(100).regex(GITHUB_NAME).describe("The repository name without the owner, e.g. hello-world."),
+				...REPOSITORY_ARGS,
 				title: z.string().trim().min(1).max(TITLE_MAX).describe("The proposed issue title: one line that states the problem or request."),
 				body: z.string().max(BODY_MAX).optional().describe("The proposed issue description, in GitHub Markdown. Optional."),
 			},

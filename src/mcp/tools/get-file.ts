@@ -1,7 +1,7 @@
 /** `get_file`: a text file's contents at a branch, tag or commit, size-capped. */
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { z } from "zod";
-import { errorResult, GITHUB_NAME, structuredResult, type ToolContext, withGithub } from "../tool-context";
+import { errorResult, REPOSITORY_ARGS, structuredResult, type ToolContext, withGithub } from "../tool-context";
 
 /** TEMPLATE: the largest file returned whole; larger files are refused with a clear message. */
 export const MAX_FILE_BYTES = 100 * 1024;
@@ -13,8 +13,7 @@ export function registerGetFileTool(server: McpServer, context: ToolContext): vo
 			title: "Read a file from a GitHub repository",
 			description: `Returns the text of one file in a repository at a branch, tag or commit (default: the default branch). Files over ${MAX_FILE_BYTES / 1024} KiB and binary files are not returned; a directory path returns its listing instead.`,
 			inputSchema: {
-				owner: z.string().min(1).max(100).regex(GITHUB_NAME).describe("The account that owns the repository."),
-				repo: z.string().min(1).max(100).regex(GITHUB_NAME).describe("The repository name without the owner."),
+				...REPOSITORY_ARGS,
 				path: z
 					.string()
 					.max(1024)

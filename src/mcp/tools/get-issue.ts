@@ -1,7 +1,7 @@
 /** `get_issue`: one issue or pull request with its body and comments. */
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { z } from "zod";
-import { GITHUB_NAME, structuredResult, type ToolContext, withGithub } from "../tool-context";
+import { REPOSITORY_ARGS, structuredResult, type ToolContext, withGithub } from "../tool-context";
 import { IssueSummarySchema, summarizeIssue } from "./issue-summary";
 
 /** Long bodies are cut: the model rarely needs more, and the user's context window is finite. */
@@ -17,8 +17,7 @@ export function registerGetIssueTool(server: McpServer, context: ToolContext): v
 			description:
 				"Returns one issue (or pull request) of a repository: title, state, labels, author, body, and its comments oldest first (up to `comments_limit`). Bodies longer than 8,000 characters are cut, with a note.",
 			inputSchema: {
-				owner: z.string().min(1).max(100).regex(GITHUB_NAME).describe("The account that owns the repository."),
-				repo: z.string().min(1).max(100).regex(GITHUB_NAME).describe("The repository name without the owner."),
+				...REPOSITORY_ARGS,
 				number: z.number().int().positive().describe("The issue or pull request number."),
 				comments_limit: z
 					.number()

@@ -1,7 +1,7 @@
 /** `get_repo`: one repository's facts, trimmed to what a model needs. */
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { z } from "zod";
-import { GITHUB_NAME, structuredResult, type ToolContext, withGithub } from "../tool-context";
+import { REPOSITORY_ARGS, structuredResult, type ToolContext, withGithub } from "../tool-context";
 
 export function registerGetRepoTool(server: McpServer, context: ToolContext): void {
 	server.registerTool(
@@ -11,8 +11,7 @@ export function registerGetRepoTool(server: McpServer, context: ToolContext): vo
 			description:
 				"Returns a repository's description, visibility, default branch, language, topics, star/fork/open-issue counts, whether it is archived or a fork, and when it was last pushed. Private repositories need the github:private scope; a repository the user cannot see reads as not found.",
 			inputSchema: {
-				owner: z.string().min(1).max(100).regex(GITHUB_NAME).describe("The account that owns the repository, e.g. octocat."),
-				repo: z.string().min(1).max(100).regex(GITHUB_NAME).describe("The repository name without the owner, e.g. hello-world."),
+				...REPOSITORY_ARGS,
 			},
 			outputSchema: {
 				full_name: z.string(),

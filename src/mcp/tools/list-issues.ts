@@ -1,7 +1,7 @@
 /** `list_issues`: a repository's issues, filtered and paged. */
 import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { z } from "zod";
-import { GITHUB_NAME, hasNextPage, structuredResult, type ToolContext, withGithub } from "../tool-context";
+import { hasNextPage, REPOSITORY_ARGS, structuredResult, type ToolContext, withGithub } from "../tool-context";
 import { formatIssueLine, IssueSummarySchema, summarizeIssue } from "./issue-summary";
 
 export function registerListIssuesTool(server: McpServer, context: ToolContext): void {
@@ -12,8 +12,7 @@ export function registerListIssuesTool(server: McpServer, context: ToolContext):
 			description:
 				"Lists issues of a GitHub repository, newest first by default, one page at a time: number, title, state, labels, author, comment count and last update. Pull requests are left out unless include_pull_requests is true. When more pages exist, the result says which page to ask for next. Use get_issue for an issue's body and comments.",
 			inputSchema: {
-				owner: z.string().min(1).max(100).regex(GITHUB_NAME).describe("The account that owns the repository."),
-				repo: z.string().min(1).max(100).regex(GITHUB_NAME).describe("The repository name without the owner."),
+				...REPOSITORY_ARGS,
 				state: z.enum(["open", "closed", "all"]).default("open").describe("Which issues: open, closed or all. Default: open."),
 				labels: z
 					.array(z.string().min(1).max(50))
