@@ -817,25 +817,19 @@ ${hidden}
 		const query = url.searchParams;
 		const sort = query.get("sort") ?? "full_name";
 		const visibility = query.get("visibility") ?? "all";
-		const perPage = Number(query.get("per_page") ?? 30);
-		const pageNumber = Number(query.get("page") ?? 1);
 		const direction = query.get("direction") ?? (sort === "full_name" ? "asc" : "desc");
 		const invalid =
 			!["created", "updated", "pushed", "full_name"].includes(sort) ||
 			!["asc", "desc"].includes(direction) ||
-			!["all", "public", "private"].includes(visibility) ||
-			!Number.isInteger(perPage) ||
-			perPage < 1 ||
-			!Number.isInteger(pageNumber) ||
-			pageNumber < 1;
-		if (invalid)
+			!["all", "public", "private"].includes(visibility);
+		if (invalid) {
 			return sendApi(
 				res,
 				422,
 				{ message: "Validation Failed", errors: [{ resource: "Repository", code: "invalid" }], documentation_url: DOCS },
 				token,
 			);
-		const size = Math.min(perPage, 100);
+		}
 		// Without the repo scope, GitHub lists only public repositories.
 		const canSeePrivate = token.scopes.includes("repo");
 		const key = /** @type {"created_at" | "updated_at" | "pushed_at" | "full_name"} */ (sort === "full_name" ? "full_name" : `${sort}_at`);
@@ -843,27 +837,9 @@ ${hidden}
 		const visible = mine
 			.filter((repo) => canSeePrivate || !repo.private)
 			.filter((repo) => visibility === "all" || repo.visibility === visibility)
-			.sort((a, b) => (a[key] < b[key] ? -1 : a[key] > b[key] ? 1 : 0) * (direction === "asc" ? 1 : -1));
-		const lastPage = Math.max(1, Math.ceil(visible.length / size));
-		const slice = visible.slice((pageNumber - 1) * size, pageNumber * size);
-		/** @param {number} n */
-		const pageUrl = (n) => {
-			const link = new URL(url.toString(), baseUrl);
-			link.searchParams.set("page", String(n));
-			link.searchParams.set("per_page", String(size));
-			return `<${baseUrl}${link.pathname}${link.search}>`;
-		};
-		const links = [];
-		if (pageNumber > 1) links.push(`${pageUrl(pageNumber - 1)}; rel="prev"`);
-		if (pageNumber < lastPage) links.push(`${pageUrl(pageNumber + 1)}; rel="next"`, `${pageUrl(lastPage)}; rel="last"`);
-		if (pageNumber > 1) links.push(`${pageUrl(1)}; rel="first"`);
-		sendApi(
-			res,
-			200,
-			slice.map((repo) => ({ ...repo, html_url: `${baseUrl}/${repo.full_name}` })),
-			token,
-			links.length ? { Link: links.join(", ") } : {},
-		);
+			.sort((a, b) => (a[key] < b[key] ? -1 : a[key] > b[key] ? 1 : 0) * (direction === "asc" ? 1 : -1))
+			.map((repo) => ({ ...repo, html_url: `${baseUrl}/${repo.full_name}` }));
+		sendPage(url, res, token, visible);
 	}
 
 	/** @param {import("node:http").IncomingMessage} req @param {import("node:http").ServerResponse} res @param {URL} url @param {string} body */
