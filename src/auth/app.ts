@@ -8,15 +8,15 @@
  */
 import { AuthorizationError, authorizationErrorRedirect, CimdFetchError, type OAuthHelpers } from "@cloudflare/workers-oauth-provider";
 import { Hono } from "hono";
-import { html } from "hono/html";
 import { z } from "zod";
 import { ConfigError, readConfig } from "../config";
 import type { Props } from "../props";
 import { githubScopesFor, normalizeScopes } from "../scopes";
-import { renderConsentPage, SERVER_NAME } from "./consent-page";
+import { renderConsentPage } from "./consent-page";
 import { AppError, renderErrorPage } from "./errors";
 import { codeChallengeS256, createCodeVerifier, exchangeGithubCode, fetchGithubUser, GitHubAuthError, githubAuthorizeUrl } from "./github";
-import { renderPage } from "./layout";
+import { renderHomePage } from "./home-page";
+import { setPageSecurityHeaders } from "./layout";
 
 type AppEnv = { Bindings: Env & { OAUTH_PROVIDER: OAuthHelpers } };
 
@@ -26,18 +26,8 @@ const UpstreamData = z.object({ verifier: z.string().min(43) });
 export const app = new Hono<AppEnv>();
 
 app.get("/", (c) => {
-	const origin = new URL(c.req.url).origin;
-	return c.html(
-		renderPage(
-			SERVER_NAME,
-			html`<div class="card">
-				<h1>${SERVER_NAME}</h1>
-				<p>A remote MCP server: connect an MCP client to act on your GitHub account.</p>
-				<p>Streamable HTTP: <code>${origin}/mcp</code></p>
-				<p>Server-Sent Events (legacy clients): <code>${origin}/sse</code></p>
-			</div>`,
-		),
-	);
+	setPageSecurityHeaders(c);
+	return c.html(renderHomePage(new URL(c.req.url).origin));
 });
 
 app.get("/authorize", async (c) => {
@@ -141,7 +131,7 @@ app.onError((error, c) => {
 		if (error.redirectTo) return c.redirect(error.redirectTo, 302);
 		return renderErrorPage(
 			c,
-			new AppError(400, error.description, `authorization error ${error.code}`, "This sign-in link cannot be used"),
+			new AppError(400, asSentence(error.description), `authorization error ${error.code}`, "This sign-in link cannot be used"),
 		);
 	}
 	if (error instanceof CimdFetchError) {
@@ -194,6 +184,12 @@ function githubErrorMessage(error: GitHubAuthError): string {
 		case "unexpected":
 			return "GitHub could not be reached or answered unexpectedly. Try again in a moment.";
 	}
+}
+
+/** The library's descriptions are fragments ("…; start again"): end them as the sentence the page shows. */
+function asSentence(text: string): string {
+	const trimmed = text.trim();
+	return /[.!?]$/.test(trimmed) ? trimmed : `${trimmed}.`;
 }
 
 /** GitHub must send the user back to the origin that served this request. */

@@ -36,8 +36,8 @@ export function renderConsentPage(details: ConsentDescription, handle: string) {
 	const requested = new Set(details.scope);
 	const scopes = ALL_MCP_SCOPES.map((scope) =>
 		scope === BASE_SCOPE
-			? html`<li><label><input type="checkbox" checked disabled /> ${MCP_SCOPES[scope].label} <span class="muted">(always; <code>${scope}</code>)</span></label></li>`
-			: html`<li><label><input type="checkbox" name="scope" value="${scope}" ${requested.has(scope) ? "checked" : ""} /> ${MCP_SCOPES[scope].label} <span class="muted">(<code>${scope}</code>)</span></label></li>`,
+			? html`<li><label><input type="checkbox" checked disabled /> <span>${MCP_SCOPES[scope].label} <span class="muted">(always included; <code>${scope}</code>)</span></span></label></li>`
+			: html`<li><label><input type="checkbox" name="scope" value="${scope}" ${requested.has(scope) ? "checked" : ""} /> <span>${MCP_SCOPES[scope].label} <span class="muted">(<code>${scope}</code>)</span></span></label></li>`,
 	);
 
 	return renderPage(

@@ -6,7 +6,7 @@
 import type { Context } from "hono";
 import { html } from "hono/html";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
-import { renderPage } from "./layout";
+import { renderPage, setPageSecurityHeaders } from "./layout";
 
 export class AppError extends Error {
 	override readonly name = "AppError";
@@ -25,18 +25,17 @@ export class AppError extends Error {
 
 export function renderErrorPage(c: Context, error: AppError): Response | Promise<Response> {
 	c.header("Cache-Control", "no-store");
-	c.header("X-Frame-Options", "DENY");
-	c.header(
-		"Content-Security-Policy",
-		"default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'",
-	);
+	setPageSecurityHeaders(c);
 	return c.html(
 		renderPage(
 			error.title,
 			html`<div class="card" role="alert">
 				<h1>${error.title}</h1>
 				<p>${error.publicMessage}</p>
-				<p class="muted">Error ${error.status}. You can close this window and start again from your MCP client.</p>
+				<p class="muted">
+					Error ${error.status}.
+					${error.status === 404 ? html`Check the address, or see <a href="/">how to connect to this server</a>.` : "You can close this window and start again from your MCP client."}
+				</p>
 			</div>`,
 		),
 		error.status,

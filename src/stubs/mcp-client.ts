@@ -9,7 +9,9 @@ function unavailable(): never {
 }
 export class Client {
 	connect(): Promise<never> {
-		return Promise.reject(new Error("The MCP client is not available in this Worker (@modelcontextprotocol/client is aliased out in wrangler.jsonc)."));
+		return Promise.reject(
+			new Error("The MCP client is not available in this Worker (@modelcontextprotocol/client is aliased out in wrangler.jsonc)."),
+		);
 	}
 }
 export class SSEClientTransport {

@@ -1,0 +1,117 @@
+/**
+ * The MCP Inspector's CLI mode, run with the README's commands against a real `wrangler dev`.
+ * The Inspector CLI does OAuth itself: it registers, starts a loopback callback listener, prints
+ * the authorization URL and opens the browser (`open` → xdg-open → $BROWSER, handed to this
+ * test), waits for the code, exchanges it and stores the tokens in its own store. A real Chromium
+ * approves our consent page and signs in at the GitHub stand-in. The second command then calls a
+ * tool with the stored sign-in, with no browser.
+ *
+ * Without a terminal the Inspector refuses interactive OAuth unless MCP_AUTO_OPEN_ENABLED=true
+ * (its documented switch for this); a person at a terminal needs nothing extra.
+ */
+import { mkdtempSync, rmSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Browser } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type InspectorTransport, inspectorCallToolCommand, inspectorListToolsCommand } from "../../src/auth/connect-instructions";
+import { type DevServer, startDevServer } from "../e2e/dev-server";
+import { createBrowserHandoff, launchChromium, newLoopbackContext, signInThroughBrowser } from "./browser";
+import { clientEnvironment, runClient, startClient, stopAllClients } from "./processes";
+
+let server: DevServer;
+let browser: Browser;
+let scratch: string;
+
+beforeAll(async () => {
+	scratch = mkdtempSync(join(tmpdir(), "inspector-cli-test-"));
+	[server, browser] = await Promise.all([startDevServer(), launchChromium()]);
+});
+
+afterAll(async () => {
+	await stopAllClients();
+	await browser?.close();
+	await server?.stop();
+	rmSync(scratch, { recursive: true, force: true });
+});
+
+async function freePort(): Promise<number> {
+	return new Promise((resolve) => {
+		const listener = createServer().listen(0, "127.0.0.1", () => {
+			const address = listener.address();
+			listener.close(() => resolve(typeof address === "object" && address ? address.port : 0));
+		});
+	});
+}
+
+/** The Inspector's stores (catalog, client config, OAuth state, secrets) in a folder of this test's own. */
+function inspectorEnvironment(name: string, callbackPort: number, browserEnv: Record<string, string>) {
+	const storage = join(scratch, name);
+	return clientEnvironment({
+		...browserEnv,
+		MCP_AUTO_OPEN_ENABLED: "true",
+		MCP_OAUTH_CALLBACK_URL: `http://127.0.0.1:${callbackPort}/oauth/callback`,
+		MCP_STORAGE_DIR: storage,
+		MCP_CATALOG_PATH: join(storage, "mcp.json"),
+		MCP_CLIENT_CONFIG_PATH: join(storage, "client.json"),
+		MCP_INSPECTOR_SECRET_STORE: "file",
+	});
+}
+
+/** The CLI prints the result as pretty JSON after any status lines; take the last JSON document. */
+function lastJson(stdout: string): unknown {
+	const start = stdout.search(/^[{[]/m);
+	if (start < 0) throw new Error(`no JSON in the Inspector's output:\n${stdout}`);
+	return JSON.parse(stdout.slice(start));
+}
+
+describe.each<[InspectorTransport, string]>([
+	["http", "/mcp"],
+	["sse", "/sse"],
+])("MCP Inspector CLI, --transport %s (%s)", (transport, path) => {
+	const handoff = () => createBrowserHandoff(join(scratch, `browser-${transport}`));
+	let callbackPort = 0;
+
+	it("signs in through the browser on the first command and lists the tools", async () => {
+		callbackPort = await freePort();
+		const browserHandoff = handoff();
+		const url = `${server.origin}${path}`;
+		const cli = startClient(inspectorListToolsCommand(url, transport), {
+			env: inspectorEnvironment(`store-${transport}`, callbackPort, browserHandoff.env),
+		});
+		cli.child.stdin?.end();
+
+		const authorizationUrl = new URL(await browserHandoff.nextUrl(45_000));
+		expect(authorizationUrl.origin).toBe(server.origin);
+		expect(authorizationUrl.pathname).toBe("/authorize");
+		expect(authorizationUrl.searchParams.get("redirect_uri")).toBe(`http://127.0.0.1:${callbackPort}/oauth/callback`);
+
+		const { context } = await newLoopbackContext(browser);
+		const signIn = await signInThroughBrowser(context, authorizationUrl.href, {
+			consent: "approve",
+			screenshotPrefix: `inspector-${transport}`,
+		});
+		await context.close();
+		expect(signIn.pages).toEqual(expect.arrayContaining(["/authorize", "/login/oauth/authorize", "/callback"]));
+		expect(signIn.finalText).toContain("OAuth complete"); // the Inspector's own page, after its token exchange
+
+		const code = await Promise.race([cli.exited, new Promise((resolve) => setTimeout(() => resolve("timeout"), 45_000))]);
+		expect(code, `the Inspector printed:\n${cli.stderr()}\n${cli.stdout()}`).toBe(0);
+		const { tools } = lastJson(cli.stdout()) as { tools: { name: string }[] };
+		expect(tools.map((tool) => tool.name)).toEqual(expect.arrayContaining(["whoami", "add", "list_repos"]));
+	});
+
+	it("calls a tool with the stored sign-in on the next command, without opening the browser", async () => {
+		const browserHandoff = handoff();
+		const opened = browserHandoff.count();
+		const result = await runClient(inspectorCallToolCommand(`${server.origin}${path}`, transport, "whoami"), {
+			env: inspectorEnvironment(`store-${transport}`, callbackPort, browserHandoff.env),
+			timeoutMs: 45_000,
+		});
+		expect(result.code, `the Inspector printed:\n${result.stderr}\n${result.stdout}`).toBe(0);
+		const { content } = lastJson(result.stdout) as { content: { type: string; text: string }[] };
+		expect(JSON.parse(content[0]?.text ?? "{}")).toMatchObject({ login: "octocat", id: 583231 });
+		expect(browserHandoff.count()).toBe(opened);
+	});
+});
