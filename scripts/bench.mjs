@@ -28,7 +28,7 @@ const ROUND = 20; // calls per target before switching (interleaving)
 const SESSIONS = QUICK ? 3 : 10; // new-session setups measured
 const FLOWS = QUICK ? 2 : 5; // full OAuth flows measured
 const THROUGHPUT_SECONDS = QUICK ? 2 : 5;
-const PORTS = { ours: 8891, floor: 8892, floorDo: 8893, standIn: 8894 };
+const PORTS = { ours: 8891, floor: 8892, floorDo: 8893, standIn: 8894, minimal: 8895 };
 const WRANGLER = join(PROJECT_ROOT, "node_modules", ".bin", "wrangler");
 const ACCEPT = "application/json, text/event-stream";
 
@@ -172,6 +172,46 @@ async function signIn(origin) {
 		})
 	).json();
 	if (!tokens.access_token) throw new Error("sign-in failed");
+	return /** @type {string} */ (tokens.access_token);
+}
+
+/** Sign-in on the minimal stack, whose /authorize approves at once. @param {string} origin */
+async function signInMinimal(origin) {
+	const redirect = "http://127.0.0.1:1/callback";
+	const client = await (
+		await fetch(`${origin}/register`, {
+			method: "POST",
+			headers: { "Content-Type": "application/json" },
+			body: JSON.stringify({ client_name: "bench", redirect_uris: [redirect], token_endpoint_auth_method: "none" }),
+		})
+	).json();
+	const verifier = Buffer.from(crypto.getRandomValues(new Uint8Array(32))).toString("base64url");
+	const challenge = Buffer.from(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(verifier))).toString("base64url");
+	const query = new URLSearchParams({
+		response_type: "code",
+		client_id: client.client_id,
+		redirect_uri: redirect,
+		code_challenge: challenge,
+		code_challenge_method: "S256",
+		resource: origin,
+	});
+	const approved = await fetch(`${origin}/authorize?${query}`, { redirect: "manual" });
+	const code = new URL(approved.headers.get("Location") ?? "").searchParams.get("code") ?? "";
+	const tokens = await (
+		await fetch(`${origin}/token`, {
+			method: "POST",
+			headers: { "Content-Type": "application/x-www-form-urlencoded" },
+			body: new URLSearchParams({
+				grant_type: "authorization_code",
+				client_id: client.client_id,
+				code,
+				code_verifier: verifier,
+				redirect_uri: redirect,
+				resource: origin,
+			}),
+		})
+	).json();
+	if (!tokens.access_token) throw new Error("minimal sign-in failed");
 	return /** @type {string} */ (tokens.access_token);
 }
 
@@ -376,6 +416,12 @@ async function main() {
 			persistTo: join(persist, "floor-do"),
 			extraArgs: ["-c", "bench/floor-do/wrangler.jsonc"],
 		}),
+		spawnWranglerDev({
+			port: PORTS.minimal,
+			stdio: "pipe",
+			persistTo: join(persist, "minimal"),
+			extraArgs: ["-c", "bench/minimal/wrangler.jsonc"],
+		}),
 	];
 	let output = "";
 	for (const child of children) {
@@ -404,6 +450,8 @@ async function main() {
 		await waitForHttp(`${ours}/.well-known/oauth-authorization-server`, 90_000);
 		await waitForHttp(floor, 90_000);
 		await waitForHttp(floorDo, 90_000);
+		const minimal = `http://localhost:${PORTS.minimal}`;
+		await waitForHttp(`${minimal}/.well-known/oauth-authorization-server`, 90_000);
 
 		console.log("Full OAuth flow…");
 		const flows = [];
@@ -433,7 +481,14 @@ async function main() {
 		const sse = await openSseSession(ours, token);
 		const bare = await openSession(`${floor}/mcp`, undefined);
 		const viaDo = await openSession(`${floorDo}/mcp`, undefined);
-		const latency = await interleavedLatency({ "ours /mcp": mcp, "ours /sse": sse, floor: bare, "floor-do": viaDo });
+		const stack = await openSession(`${minimal}/mcp`, await signInMinimal(minimal));
+		const latency = await interleavedLatency({
+			"ours /mcp": mcp,
+			"ours /sse": sse,
+			"minimal stack /mcp": stack,
+			floor: bare,
+			"floor-do": viaDo,
+		});
 		await Promise.all([mcp.close(), sse.close()]);
 
 		console.log("Throughput at 10 and 50 concurrent sessions…");
@@ -487,6 +542,7 @@ Written by \`npm run bench\` on ${new Date().toISOString().slice(0, 10)}; machin
 ## What is measured
 
 - **ours**: this server (OAuthProvider token check, the MCP guard, McpAgent in a Durable Object), calling the \`add\` tool (no GitHub request), signed in through the stand-in.
+- **minimal stack**: McpAgent + OAuthProvider on the same packages with one tool and no consent, GitHub, guard or build levers (\`bench/minimal\`): the difference from **ours /mcp** is what our extra checks (Origin, scopes, session binding, props parsing) cost per call.
 - **floor**: a bare Worker that answers each JSON-RPC POST at once (\`bench/floor\`). **floor-do**: a Worker that forwards each request to a trivial Durable Object (\`bench/floor-do\`), the least an McpAgent server must do.
 - Latency runs ${CALLS} sequential \`tools/call\` per target after a warm-up, interleaved in rounds of ${ROUND} so drift hits all targets alike. Ratios are p50 over the floor's p50 from the same run.
 
