@@ -21,6 +21,10 @@ export default {
 				headers: { "Content-Type": "text/plain; charset=utf-8" },
 			});
 		}
-		return provider.fetch(request, env, ctx);
+		// A fresh env object per request. The library caches its helpers for the default handler
+		// on `env.OAUTH_PROVIDER`, and the runtime hands every request of an isolate the same env
+		// object: without a copy, the first origin's helpers (and its resource) would serve every
+		// later origin's /authorize, which then fails with invalid_target.
+		return provider.fetch(request, { ...env }, ctx);
 	},
 } satisfies ExportedHandler<Env>;
