@@ -25,7 +25,9 @@ export default defineConfig({
 									GITHUB_CLIENT_SECRET: standIn.clientSecret,
 									GITHUB_BASE_URL: standIn.baseUrl,
 									GITHUB_API_URL: standIn.apiUrl,
-									COOKIE_ENCRYPTION_KEY: "test-only-0123456789abcdef0123456789abcdef",
+									SESSION_SECRET: "test-only-0123456789abcdef0123456789abcdef",
+									// The tests serve the Worker on several example.com hostnames.
+									ALLOWED_HOSTS: "*.example.com",
 									// The write tools are limited to members of octo-org (octocat is one; hubot is not).
 									ALLOWED_GITHUB_ORGS: "octo-org",
 								},

@@ -1,9 +1,12 @@
 /**
  * The authless variant: an MCP server without sign-in, serving only tools that need no user.
- * Its own Worker (`wrangler deploy --env authless`, `npm run dev:authless`); see README.
- * Browser Origins are still checked (DNS rebinding), as on the main server.
+ * Its own Worker: `npm run dev:authless` locally, `npx wrangler deploy -c wrangler.authless.jsonc`
+ * to deploy (see README). Like the main server it refuses a Host it does not serve and browser
+ * Origins it does not allow (DNS rebinding).
  */
-import { isAllowedOrigin } from "./mcp/guard";
+import { ConfigError, readPublicConfig } from "./config";
+import { isAllowedHost, misdirectedHost } from "./mcp/guard/host";
+import { isAllowedOrigin } from "./mcp/guard/origin";
 import { PublicMcpAgent } from "./mcp/public-agent";
 
 export { PublicMcpAgent };
@@ -14,8 +17,16 @@ const sse = PublicMcpAgent.serveSSE("/sse");
 export default {
 	async fetch(request, env, ctx) {
 		const url = new URL(request.url);
+		let config: ReturnType<typeof readPublicConfig>;
+		try {
+			config = readPublicConfig(env);
+		} catch (error) {
+			if (!(error instanceof ConfigError)) throw error;
+			return new Response(`This server is not configured correctly. ${error.issues.join(" ")}\n`, { status: 500 });
+		}
+		if (!isAllowedHost(url.hostname, config.allowedHosts)) return misdirectedHost(url.hostname);
 		const origin = request.headers.get("Origin");
-		if (origin !== null && !isAllowedOrigin(origin, request.url, env)) {
+		if (origin !== null && !isAllowedOrigin(origin, request.url, config.allowedOrigins)) {
 			return Response.json(
 				{ error: "forbidden_origin", error_description: "Requests from this web origin are not allowed." },
 				{ status: 403 },

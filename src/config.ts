@@ -1,7 +1,9 @@
 /**
- * The one place that reads configuration. Everything the Worker needs from `env` (secrets and
- * vars) is validated here with zod, so a missing or weak setting fails with a message that names
- * the setting and how to fix it, and never echoes its value.
+ * The one place that reads configuration. Every setting the Worker takes from `env` (secrets and
+ * vars, see wrangler.jsonc and .dev.vars.example) is parsed and validated here with zod, so a
+ * missing or weak setting fails with a message that names the setting and how to fix it, and
+ * never echoes its value. Nothing else in src/ reads a setting from `env`; bindings (KV, Durable
+ * Objects, rate limiters) are used where they are needed.
  */
 import { z } from "zod";
 
@@ -9,6 +11,15 @@ import { z } from "zod";
 export function isLoopbackHost(hostname: string): boolean {
 	const host = hostname.replace(/^\[|\]$/g, "").toLowerCase();
 	return host === "localhost" || host.endsWith(".localhost") || host === "::1" || /^127(\.\d{1,3}){3}$/.test(host);
+}
+
+/** The one list parser: comma- or whitespace-separated, trimmed, empty items dropped. */
+export function parseList(value: unknown): string[] {
+	if (typeof value !== "string") return [];
+	return value
+		.split(/[\s,]+/)
+		.map((item) => item.trim())
+		.filter(Boolean);
 }
 
 /** An absolute base URL: https, or http on loopback. Trailing slashes are dropped. */
@@ -34,6 +45,8 @@ const baseUrl = (name: string, fallback: string) =>
 				.transform((url) => url.toString().replace(/\/+$/, "")),
 		);
 
+const SECRET_HINT = "Set it in .dev.vars for local development, or with `npx wrangler secret put` for a deployment.";
+
 const secret = (name: string, minLength: number, hint: string) =>
 	z
 		.string({ error: `${name} is not set. ${hint}` })
@@ -41,36 +54,146 @@ const secret = (name: string, minLength: number, hint: string) =>
 		.min(1, `${name} is empty. ${hint}`)
 		.min(minLength, `${name} is too short: it must be at least ${minLength} characters. ${hint}`);
 
-const SECRET_HINT = "Set it in .dev.vars for local development, or with `npx wrangler secret put` for a deployment.";
-
-const ConfigSchema = z.object({
-	GITHUB_CLIENT_ID: secret("GITHUB_CLIENT_ID", 1, `It is the Client ID of your GitHub OAuth App. ${SECRET_HINT}`),
-	GITHUB_CLIENT_SECRET: secret("GITHUB_CLIENT_SECRET", 1, `It is a client secret of your GitHub OAuth App. ${SECRET_HINT}`),
-	COOKIE_ENCRYPTION_KEY: secret("COOKIE_ENCRYPTION_KEY", 32, `Generate one with \`openssl rand -hex 32\`. ${SECRET_HINT}`).refine(
+const sessionSecret = (name: string) =>
+	secret(name, 32, `Generate one with \`openssl rand -hex 32\`. ${SECRET_HINT}`).refine(
 		(value) => new Set(value).size >= 8,
-		"COOKIE_ENCRYPTION_KEY is too weak: use a random value (`openssl rand -hex 32`).",
-	),
-	GITHUB_BASE_URL: baseUrl("GITHUB_BASE_URL", "https://github.com"),
-	GITHUB_API_URL: baseUrl("GITHUB_API_URL", "https://api.github.com"),
-});
+		`${name} is too weak: use a random value (\`openssl rand -hex 32\`).`,
+	);
 
-export type Config = z.infer<typeof ConfigSchema>;
+/** A whole number setting with a default and bounds; empty means the default. */
+const count = (name: string, fallback: number, min: number, max: number) =>
+	z
+		.string()
+		.trim()
+		.optional()
+		.transform((value) => (value === undefined || value === "" ? String(fallback) : value))
+		.pipe(
+			z
+				.string()
+				.regex(/^\d+$/, `${name} must be a whole number from ${min} to ${max} (default ${fallback}).`)
+				.transform(Number)
+				.refine((value) => value >= min && value <= max, `${name} must be from ${min} to ${max} (default ${fallback}).`),
+		);
 
-/** The subset the MCP tools need: they call the API, never the OAuth endpoints. */
-export type ApiConfig = Pick<Config, "GITHUB_API_URL">;
+/** GitHub App slugs as GitHub makes them (lowercase letters, digits and hyphens). */
+const appSlug = z
+	.string()
+	.trim()
+	.optional()
+	.transform((value) => (value ? value : null))
+	.refine(
+		(value) => value === null || /^[a-z0-9][a-z0-9-]{0,99}$/.test(value),
+		"GITHUB_APP_SLUG must be the app's URL name, e.g. my-mcp-server.",
+	);
+
+const origins = z
+	.string()
+	.optional()
+	.transform((value, context) => {
+		const out: string[] = [];
+		for (const item of parseList(value)) {
+			const url = URL.canParse(item) ? new URL(item) : null;
+			if (!url || (url.protocol !== "https:" && url.protocol !== "http:")) {
+				context.addIssue({ code: "custom", message: "ALLOWED_ORIGINS must list web origins such as https://app.example.com." });
+				return z.NEVER;
+			}
+			out.push(url.origin);
+		}
+		return out;
+	});
+
+const hostnames = z
+	.string()
+	.optional()
+	.transform((value, context) => {
+		const out: string[] = [];
+		for (const item of parseList(value)) {
+			const host = item.toLowerCase();
+			// Hostnames only: no scheme, port or path, so the check cannot be widened by accident.
+			if (!/^(\*\.)?[a-z0-9-]+(\.[a-z0-9-]+)*$/.test(host)) {
+				context.addIssue({
+					code: "custom",
+					message: "ALLOWED_HOSTS must list hostnames such as mcp.example.com (no scheme or port; *.example.com for subdomains).",
+				});
+				return z.NEVER;
+			}
+			out.push(host);
+		}
+		return out;
+	});
 
 const JURISDICTIONS = ["eu", "fedramp"] as const;
 export type Jurisdiction = (typeof JURISDICTIONS)[number];
 
-/**
- * MCP_JURISDICTION: where the session Durable Objects live ("eu", "fedramp"), or anywhere when
- * empty. An unknown value is a configuration error, not a silent fallback to anywhere.
- */
-export function readJurisdiction(env: object): Jurisdiction | undefined {
-	const value: unknown = Reflect.get(env, "MCP_JURISDICTION");
-	if (value === undefined || value === "") return undefined;
-	if (typeof value === "string" && (JURISDICTIONS as readonly string[]).includes(value)) return value as Jurisdiction;
-	throw new ConfigError([`MCP_JURISDICTION must be empty, "eu" or "fedramp".`]);
+const jurisdiction = z
+	.string()
+	.optional()
+	.transform((value) => (value === undefined || value === "" ? undefined : value))
+	.refine(
+		(value) => value === undefined || (JURISDICTIONS as readonly string[]).includes(value),
+		'MCP_JURISDICTION must be empty, "eu" or "fedramp".',
+	)
+	.transform((value) => value as Jurisdiction | undefined);
+
+/** Everything but the secrets: what the authless variant and the MCP guard's first checks need. */
+const PublicSchema = z.object({
+	ALLOWED_ORIGINS: origins,
+	ALLOWED_HOSTS: hostnames,
+	MCP_JURISDICTION: jurisdiction,
+	SESSION_IDLE_DAYS: count("SESSION_IDLE_DAYS", 7, 1, 365),
+	MAX_SESSIONS_PER_GRANT: count("MAX_SESSIONS_PER_GRANT", 10, 1, 1000),
+	AUDIT_RETENTION_DAYS: count("AUDIT_RETENTION_DAYS", 90, 1, 3650),
+});
+
+const SecretSchema = z.object({
+	GITHUB_CLIENT_ID: secret("GITHUB_CLIENT_ID", 1, `It is the Client ID of your GitHub OAuth App or GitHub App. ${SECRET_HINT}`),
+	GITHUB_CLIENT_SECRET: secret("GITHUB_CLIENT_SECRET", 1, `It is a client secret of your GitHub OAuth App or GitHub App. ${SECRET_HINT}`),
+	GITHUB_BASE_URL: baseUrl("GITHUB_BASE_URL", "https://github.com"),
+	GITHUB_API_URL: baseUrl("GITHUB_API_URL", "https://api.github.com"),
+	GITHUB_APP_SLUG: appSlug,
+	ALLOWED_GITHUB_LOGINS: z
+		.string()
+		.optional()
+		.transform((value) => parseList(value).map((item) => item.toLowerCase())),
+	ALLOWED_GITHUB_ORGS: z
+		.string()
+		.optional()
+		.transform((value) => parseList(value).map((item) => item.toLowerCase())),
+});
+
+export interface PublicConfig {
+	/** Browser origins (besides this server's own and loopback pages) allowed to call the MCP endpoints. */
+	allowedOrigins: string[];
+	/** Hostnames this Worker answers on, besides loopback and *.workers.dev (DNS rebinding defence). */
+	allowedHosts: string[];
+	jurisdiction: Jurisdiction | undefined;
+	/** An MCP session's Durable Object deletes its storage after this many idle days. */
+	sessionIdleDays: number;
+	/** Open MCP sessions one grant (one connected client) may hold. */
+	maxSessionsPerGrant: number;
+	/** How long write-tool audit entries are kept for the connections page. */
+	auditRetentionDays: number;
+}
+
+export interface GitHubConfig {
+	clientId: string;
+	clientSecret: string;
+	/** Where users sign in: https://github.com or a GitHub Enterprise Server. */
+	baseUrl: string;
+	/** The REST API: https://api.github.com or <ghes>/api/v3. */
+	apiUrl: string;
+	/** Set for a GitHub App (its URL name): sign-in asks for no OAuth scopes, and errors link to its installation page. */
+	appSlug: string | null;
+}
+
+export interface Config extends PublicConfig {
+	github: GitHubConfig;
+	/** Signs MCP session ids, the browser session cookie and remembered consent; encrypts stored GitHub tokens. */
+	sessionSecret: string;
+	/** Who may use the restricted (write) tools; both empty means everyone. */
+	writeAllowList: { logins: string[]; orgs: string[] };
+	/** Deprecated setting names still in use, for a warning in the log. */
+	deprecated: string[];
 }
 
 /** A configuration problem the operator must fix. `issues` names settings, never values. */
@@ -81,22 +204,94 @@ export class ConfigError extends Error {
 	}
 }
 
-function issuesOf(error: z.ZodError): string[] {
-	return error.issues.map((issue) => issue.message);
-}
+const SETTINGS = [
+	...Object.keys(PublicSchema.shape),
+	...Object.keys(SecretSchema.shape),
+	"SESSION_SECRET",
+	"COOKIE_ENCRYPTION_KEY",
+] as const;
+
+// Parsing is cheap but runs on every request; the settings rarely change within an isolate.
+const cache = new Map<string, Config | ConfigError>();
+const publicCache = new Map<string, PublicConfig | ConfigError>();
 
 /** Reads and validates the whole configuration, or throws a ConfigError listing every problem. */
 export function readConfig(env: object): Config {
-	const parsed = ConfigSchema.safeParse(pickStrings(env, Object.keys(ConfigSchema.shape)));
-	if (!parsed.success) throw new ConfigError(issuesOf(parsed.error));
-	return parsed.data;
+	const raw = pickStrings(env, SETTINGS);
+	return memo(cache, raw, () => {
+		const problems: string[] = [];
+		const publicPart = PublicSchema.safeParse(raw);
+		const secretPart = SecretSchema.safeParse(raw);
+		if (!publicPart.success) problems.push(...messages(publicPart.error));
+		if (!secretPart.success) problems.push(...messages(secretPart.error));
+		// SESSION_SECRET replaces COOKIE_ENCRYPTION_KEY, which is still accepted (deprecated).
+		const deprecated: string[] = [];
+		let secretName = "SESSION_SECRET";
+		if (raw.SESSION_SECRET === undefined && raw.COOKIE_ENCRYPTION_KEY !== undefined) {
+			secretName = "COOKIE_ENCRYPTION_KEY";
+			deprecated.push("COOKIE_ENCRYPTION_KEY (rename it to SESSION_SECRET)");
+		}
+		const sessionPart = sessionSecret(secretName).safeParse(raw[secretName]);
+		if (!sessionPart.success) problems.push(...messages(sessionPart.error));
+		if (problems.length > 0 || !publicPart.success || !secretPart.success || !sessionPart.success) throw new ConfigError(problems);
+		const p = publicPart.data;
+		const s = secretPart.data;
+		return {
+			...toPublic(p),
+			github: {
+				clientId: s.GITHUB_CLIENT_ID,
+				clientSecret: s.GITHUB_CLIENT_SECRET,
+				baseUrl: s.GITHUB_BASE_URL,
+				apiUrl: s.GITHUB_API_URL,
+				appSlug: s.GITHUB_APP_SLUG,
+			},
+			sessionSecret: sessionPart.data,
+			writeAllowList: { logins: s.ALLOWED_GITHUB_LOGINS, orgs: s.ALLOWED_GITHUB_ORGS },
+			deprecated,
+		};
+	});
 }
 
-/** Only the API URL: what the MCP agent needs (it never sees the OAuth App's secrets). */
-export function readApiConfig(env: object): ApiConfig {
-	const parsed = ConfigSchema.pick({ GITHUB_API_URL: true }).safeParse(pickStrings(env, ["GITHUB_API_URL"]));
-	if (!parsed.success) throw new ConfigError(issuesOf(parsed.error));
-	return parsed.data;
+/** The settings that are not secrets: enough for the authless variant and the first checks. */
+export function readPublicConfig(env: object): PublicConfig {
+	const raw = pickStrings(env, SETTINGS);
+	return memo(publicCache, raw, () => {
+		const parsed = PublicSchema.safeParse(raw);
+		if (!parsed.success) throw new ConfigError(messages(parsed.error));
+		return toPublic(parsed.data);
+	});
+}
+
+function toPublic(p: z.infer<typeof PublicSchema>): PublicConfig {
+	return {
+		allowedOrigins: p.ALLOWED_ORIGINS,
+		allowedHosts: p.ALLOWED_HOSTS,
+		jurisdiction: p.MCP_JURISDICTION,
+		sessionIdleDays: p.SESSION_IDLE_DAYS,
+		maxSessionsPerGrant: p.MAX_SESSIONS_PER_GRANT,
+		auditRetentionDays: p.AUDIT_RETENTION_DAYS,
+	};
+}
+
+function memo<T>(store: Map<string, T | ConfigError>, raw: Record<string, string | undefined>, parse: () => T): T {
+	const key = JSON.stringify(raw);
+	let entry = store.get(key);
+	if (entry === undefined) {
+		try {
+			entry = parse();
+		} catch (error) {
+			if (!(error instanceof ConfigError)) throw error;
+			entry = error;
+		}
+		if (store.size > 8) store.clear();
+		store.set(key, entry);
+	}
+	if (entry instanceof ConfigError) throw entry;
+	return entry;
+}
+
+function messages(error: z.ZodError): string[] {
+	return error.issues.map((issue) => issue.message);
 }
 
 // Bindings such as KV are objects; only string settings are configuration. A non-string value

@@ -4,13 +4,15 @@
  * per-deploy configuration, and every token is bound (RFC 8707 audience) to the origin that
  * issued it: a token from one hostname is refused on another.
  */
-import { OAuthProvider, type OAuthProviderOptions } from "@cloudflare/workers-oauth-provider";
+import { OAuthError, OAuthProvider, type OAuthProviderOptions } from "@cloudflare/workers-oauth-provider";
 import { app } from "./auth/app";
-import { SERVER_NAME } from "./auth/consent-page";
-import { readJurisdiction } from "./config";
-import { GitHubMcpAgent } from "./mcp/agent";
+import { type Config, readConfig } from "./config";
 import { guardMcp } from "./mcp/guard";
+import { GitHubMcpAgent } from "./mcp/lanes/agent";
+import { parseGrantProps } from "./props";
 import { ALL_MCP_SCOPES, BASE_SCOPE } from "./scopes";
+import { SERVER_NAME } from "./server-info";
+import { grantStore } from "./state/stubs";
 
 /**
  * McpAgent's handlers, per Durable Object jurisdiction (MCP_JURISDICTION: "eu" or "fedramp"
@@ -18,8 +20,8 @@ import { ALL_MCP_SCOPES, BASE_SCOPE } from "./scopes";
  */
 const agentHandlers = new Map<string, { mcp: ReturnType<typeof GitHubMcpAgent.serve>; sse: ReturnType<typeof GitHubMcpAgent.serveSSE> }>();
 
-function handlersFor(env: Env) {
-	const jurisdiction = readJurisdiction(env);
+function handlersFor(config: Config) {
+	const jurisdiction = config.jurisdiction;
 	let handlers = agentHandlers.get(jurisdiction ?? "");
 	if (!handlers) {
 		const options = jurisdiction ? { jurisdiction } : {};
@@ -30,8 +32,8 @@ function handlersFor(env: Env) {
 }
 
 const MCP_HANDLERS = {
-	"/mcp": guardMcp((env) => handlersFor(env).mcp, "streamable-http"),
-	"/sse": guardMcp((env) => handlersFor(env).sse, "sse"),
+	"/mcp": guardMcp("streamable-http", (config) => handlersFor(config).mcp),
+	"/sse": guardMcp("sse", (config) => handlersFor(config).sse),
 };
 
 export function createOAuthOptions(origin: string): OAuthProviderOptions<Env> {
@@ -41,8 +43,9 @@ export function createOAuthOptions(origin: string): OAuthProviderOptions<Env> {
 		authorizeEndpoint: "/authorize",
 		tokenEndpoint: "/token",
 		clientRegistrationEndpoint: "/register",
-		// The bare origin is the one resource: it covers both /mcp and /sse (a path resource
-		// could cover only one of them), and it is every token's audience.
+		// The bare origin is the one resource: it covers both /mcp and /sse (a path resource could
+		// cover only one of them), and it is every token's audience. Clients that name /mcp or /sse
+		// as the resource are mapped to it before the library sees the request (src/auth/resource.ts).
 		resourceMetadata: { resource: origin, resource_name: SERVER_NAME, bearer_methods_supported: ["header"] },
 		// Advertised in the authorization server metadata; the consent page offers them.
 		scopesSupported: ALL_MCP_SCOPES,
@@ -50,15 +53,60 @@ export function createOAuthOptions(origin: string): OAuthProviderOptions<Env> {
 		// More (github:private, github:write) comes from the consent page or a step-up.
 		requiredScopes: [BASE_SCOPE],
 		accessTokenTTL: 3600,
+		// Client ID Metadata Documents (the MCP authorization spec's preferred registration), with
+		// the `global_fetch_strictly_public` compatibility flag in wrangler.jsonc.
+		clientIdMetadataDocumentEnabled: true,
+		// Desktop clients register private-use scheme redirects (RFC 8252 §7.1: cursor://…,
+		// vscode://…); dangerous schemes (javascript:, data:, file:…) stay refused by the library.
+		allowPrivateUseRedirectUris: true,
+		tokenExchangeCallback: async ({ grantType, props, userId, grantId, env }) => {
+			if (grantType !== "refresh_token") return undefined;
+			return refreshUpstream(env as Env, props, userId, grantId);
+		},
 		onError: ({ code, status, internal }) => {
 			// Codes and internal reasons only: descriptions can echo request data.
-			console.warn(`[oauth] ${status} ${code}${internal ? ` ${JSON.stringify(internal)}` : ""}`);
+			console.warn(
+				JSON.stringify({
+					type: "oauth_error",
+					status,
+					code,
+					...(internal ? { internal: { category: internal.category, reason: internal.reason } } : {}),
+				}),
+			);
 		},
 	};
 }
 
-// A Worker serves a handful of hostnames; the bound keeps a stream of bogus Host headers
-// (possible only in local development) from growing the cache without limit.
+/**
+ * An MCP token refresh hands the new tokens the grant's current upstream tokens: the ones its
+ * GrantStore refreshed meanwhile, or a refresh now when they are about to expire. A dead upstream
+ * refresh token ends the grant (`invalid_grant` makes the library revoke it with its tokens), so
+ * the client signs in again instead of looping; a passing outage leaves it for the retry.
+ */
+async function refreshUpstream(env: Env, rawProps: unknown, userId: string, grantId: string) {
+	const props = parseGrantProps(rawProps);
+	if (!props) return undefined;
+	const migrated = JSON.stringify(props) !== JSON.stringify(rawProps);
+	if (!props.upstream.refreshToken) return migrated ? { newProps: props } : undefined;
+	const config = readConfig(env);
+	const store = grantStore(env, config.jurisdiction, { userId, grantId });
+	const result = await store.tokens(props.upstream);
+	if (!result.ok) {
+		if (result.reason === "revoked") {
+			await store.end();
+			throw new OAuthError("invalid_grant", { description: "Access to GitHub for this connection has ended. Sign in again." });
+		}
+		throw new OAuthError("temporarily_unavailable", {
+			description: "GitHub could not be reached to renew this connection's access. Try again shortly.",
+			statusCode: 503,
+			headers: { "Retry-After": "30" },
+		});
+	}
+	return { newProps: { ...props, upstream: result.tokens } };
+}
+
+// A Worker serves a handful of hostnames (the Host check refuses the rest); the bound keeps the
+// cache small anyway.
 const MAX_PROVIDERS = 16;
 const providers = new Map<string, OAuthProvider<Env>>();
 

@@ -1,39 +1,40 @@
 /**
- * The props of a grant: written once by /callback (encrypted at rest by the OAuth provider),
- * read by the MCP agent and its tools. The schema is the contract between the two, so tools
- * narrow `this.props` through `parseProps` instead of trusting its type.
+ * The props of a grant: written once by /callback, encrypted at rest by the OAuth provider, handed
+ * back with every access token (and replaced at an MCP token refresh with the current upstream
+ * tokens). The schema is the contract between /callback, the token refresh and the MCP guard, so
+ * props are always narrowed through `parseGrantProps`, never trusted by type.
  */
 import { z } from "zod";
+import { UpstreamTokensSchema, UpstreamUserSchema } from "./upstream/types";
 
-export const PropsSchema = z.object({
-	/** GitHub's numeric user id: stable across renames, so it is also the OAuth `userId`. */
+export const GrantPropsSchema = z.object({
+	v: z.literal(2),
+	/** The signed-in user (provider-neutral). */
+	user: UpstreamUserSchema,
+	/** The identity provider's tokens. Never logged, never returned by a tool, never stored elsewhere in plain text. */
+	upstream: UpstreamTokensSchema,
+	/** When the user signed in (epoch ms). */
+	signedInAt: z.number().int().positive(),
+});
+
+export type GrantProps = z.infer<typeof GrantPropsSchema>;
+
+/** Props written by version 0.1 of this template (GitHub-specific, flat): still accepted. */
+const LegacyPropsSchema = z.object({
 	githubId: z.number().int().positive(),
 	login: z.string().min(1),
 	name: z.string().nullable(),
-	/** The public email, or the primary verified email when the `user:email` scope was granted. */
 	email: z.string().nullable(),
-	/** The user's GitHub OAuth access token. Never logged, never returned by a tool. */
 	accessToken: z.string().min(1),
-	/** The GitHub OAuth scopes GitHub actually granted (the user or an org policy may narrow them). */
 	scopes: z.array(z.string()),
 });
 
-export type Props = z.infer<typeof PropsSchema>;
-
-/** What an MCP session sees: the grant's props plus the MCP scopes of the token that opened it. */
-export const SessionPropsSchema = PropsSchema.extend({
-	mcpScopes: z.array(z.string()),
-});
-
-export type SessionProps = z.infer<typeof SessionPropsSchema>;
-
-export function parseSessionProps(value: unknown): SessionProps | null {
-	const parsed = SessionPropsSchema.safeParse(value);
-	return parsed.success ? parsed.data : null;
-}
-
-/** Narrows unknown props; `null` when they are absent or not of this schema (for example, an older grant). */
-export function parseProps(value: unknown): Props | null {
-	const parsed = PropsSchema.safeParse(value);
-	return parsed.success ? parsed.data : null;
+/** Narrows unknown props; `null` when they are absent or of no known schema. */
+export function parseGrantProps(value: unknown): GrantProps | null {
+	const current = GrantPropsSchema.safeParse(value);
+	if (current.success) return current.data;
+	const legacy = LegacyPropsSchema.safeParse(value);
+	if (!legacy.success) return null;
+	const { githubId, login, name, email, accessToken, scopes } = legacy.data;
+	return { v: 2, user: { id: String(githubId), login, name, email }, upstream: { accessToken, scopes }, signedInAt: 1 };
 }

@@ -1,29 +1,16 @@
 /**
- * The MCP scopes this server grants, what each lets a client do, and the GitHub OAuth scopes it
- * needs. The consent page offers them, the authorization server advertises them, the MCP guard
- * enforces them per tool call, and /callback asks GitHub only for what the granted ones need.
- *
- * GitHub cannot grant read-only access to private repositories (`repo` is read and write), so
- * `github:private` asks GitHub for `repo` and this server keeps it read-only unless
- * `github:write` is granted too.
+ * The MCP scopes this server grants and what each lets a client do. The consent page offers them
+ * (with these words), the authorization server advertises them, the MCP guard enforces them per
+ * tool call, and the identity provider asks only for what the granted ones need
+ * (src/upstream/github.ts maps them to GitHub OAuth scopes).
  */
 
-// TEMPLATE: the scopes your tools need, with the words the consent page shows and the GitHub
-// OAuth scopes each requires.
+// TEMPLATE: the scopes your tools need, with the words the consent page shows.
 export const MCP_SCOPES = {
-	"github:read": {
-		label: "Read your GitHub profile (login, name, primary email) and public repositories",
-		github: ["read:user", "user:email"],
-	},
-	"github:private": {
-		label: "Read your private repositories too",
-		github: ["repo"],
-	},
-	"github:write": {
-		label: "Create issues and comments as you",
-		github: ["public_repo"],
-	},
-} as const satisfies Record<string, { label: string; github: readonly string[] }>;
+	"github:read": { label: "Read your GitHub profile (login, name, primary email) and public repositories" },
+	"github:private": { label: "Read your private repositories too" },
+	"github:write": { label: "Create issues and comments as you" },
+} as const satisfies Record<string, { label: string }>;
 
 export type McpScope = keyof typeof MCP_SCOPES;
 
@@ -40,12 +27,4 @@ export function isMcpScope(value: string): value is McpScope {
 export function normalizeScopes(requested: readonly string[]): McpScope[] {
 	const wanted = new Set<string>([BASE_SCOPE, ...requested]);
 	return ALL_MCP_SCOPES.filter((scope) => wanted.has(scope));
-}
-
-/** The GitHub OAuth scopes needed for these MCP scopes (`repo` already covers `public_repo`). */
-export function githubScopesFor(scopes: readonly string[]): string[] {
-	const github = new Set<string>();
-	for (const scope of normalizeScopes(scopes)) for (const item of MCP_SCOPES[scope].github) github.add(item);
-	if (github.has("repo")) github.delete("public_repo");
-	return [...github];
 }

@@ -10,11 +10,13 @@ import { AuthorizationError, authorizationErrorRedirect, CimdFetchError, type OA
 import { Hono } from "hono";
 import { z } from "zod";
 import { ConfigError, readConfig } from "../config";
-import type { Props } from "../props";
-import { githubScopesFor, normalizeScopes } from "../scopes";
+import type { GrantProps } from "../props";
+import { normalizeScopes } from "../scopes";
+import { identityProvider } from "../upstream";
+import { codeChallengeS256, createCodeVerifier } from "../upstream/github";
+import { UpstreamError } from "../upstream/types";
 import { renderConsentPage } from "./consent-page";
 import { AppError, renderErrorPage } from "./errors";
-import { codeChallengeS256, createCodeVerifier, exchangeGithubCode, fetchGithubUser, GitHubAuthError, githubAuthorizeUrl } from "./github";
 import { renderHomePage } from "./home-page";
 import { setPageSecurityHeaders } from "./layout";
 
@@ -54,7 +56,7 @@ app.post("/authorize", async (c) => {
 		return new Response(null, { status: 302, headers: denied.headers });
 	}
 
-	const config = readConfig(c.env);
+	readConfig(c.env);
 	// The scopes the user ticked (the base scope is always granted); the library accepts only
 	// values from scopesSupported.
 	const scope = normalizeScopes(form?.getAll("scope").filter((value): value is string => typeof value === "string") ?? []);
@@ -68,12 +70,12 @@ app.post("/authorize", async (c) => {
 	});
 	headers.set(
 		"Location",
-		githubAuthorizeUrl(config, {
+		identityProvider(c.env).authorizeUrl({
 			redirectUri: callbackUrl(c.req.url),
 			state,
 			codeChallenge: await codeChallengeS256(verifier),
-			// Ask GitHub only for what the granted MCP scopes need.
-			scopes: githubScopesFor(approved.request.scope),
+			// The provider asks only for what the granted MCP scopes need.
+			scopes: normalizeScopes(approved.request.scope),
 		}),
 	);
 	return new Response(null, { status: 302, headers });
@@ -81,7 +83,7 @@ app.post("/authorize", async (c) => {
 
 app.get("/callback", async (c) => {
 	const oauth = c.env.OAUTH_PROVIDER;
-	const config = readConfig(c.env);
+	const upstreamProvider = identityProvider(c.env);
 	// Recovers the approved request only for the browser that started it (state + binding cookie),
 	// and only once: a replayed or foreign state throws AuthorizationError.
 	const upstream = await oauth.finishUpstream(c.req.raw);
@@ -101,20 +103,14 @@ app.get("/callback", async (c) => {
 		throw new AppError(400, "GitHub did not return an authorization code. Start again from your MCP client.", "callback without code");
 	}
 
-	const token = await exchangeGithubCode(config, { code, redirectUri: callbackUrl(c.req.url), codeVerifier: data.data.verifier });
-	const user = await fetchGithubUser(config, token.accessToken, token.scopes);
-	const props: Props = {
-		githubId: user.id,
-		login: user.login,
-		name: user.name,
-		email: user.email,
-		accessToken: token.accessToken,
-		scopes: token.scopes,
-	};
+	const tokens = await upstreamProvider.exchangeCode({ code, redirectUri: callbackUrl(c.req.url), codeVerifier: data.data.verifier });
+	const user = await upstreamProvider.fetchUser(tokens);
+	// Encrypted at rest by the library; the upstream tokens never leave the server.
+	const props: GrantProps = { v: 2, user, upstream: tokens, signedInAt: Date.now() };
 	const { redirectTo } = await oauth.completeAuthorization({
 		request: upstream.request,
-		// The numeric id, never the login: logins can be renamed and then claimed by someone else.
-		userId: String(user.id),
+		// The provider's stable id, never the login: logins can be renamed and then claimed by someone else.
+		userId: user.id,
 		metadata: { login: user.login },
 		scope: upstream.request.scope,
 		props,
@@ -145,7 +141,7 @@ app.onError((error, c) => {
 		);
 	}
 	if (error instanceof ConfigError) {
-		console.error(`[config] ${error.issues.join(" ")}`);
+		console.error(JSON.stringify({ type: "config_error", issues: error.issues }));
 		return renderErrorPage(
 			c,
 			new AppError(
@@ -156,17 +152,22 @@ app.onError((error, c) => {
 			),
 		);
 	}
-	if (error instanceof GitHubAuthError) {
-		console.error(`[github] sign-in failed: ${error.kind}: ${error.internal}`);
-		return renderErrorPage(c, new AppError(502, githubErrorMessage(error), error.internal));
+	if (error instanceof UpstreamError) {
+		console.error(JSON.stringify({ type: "upstream_sign_in_failed", kind: error.kind, detail: error.internal }));
+		return renderErrorPage(c, new AppError(502, upstreamErrorMessage(error, identityProvider(c.env).wording.name), error.internal));
 	}
 	if (error instanceof AppError) {
-		console.warn(`[auth] ${error.status}: ${error.internal}`);
+		console.warn(JSON.stringify({ type: "auth_error", status: error.status, detail: error.internal }));
 		return renderErrorPage(c, error);
 	}
 	// Unknown: log the type only (a message could carry request data), show a generic page.
 	console.error(
-		`[auth] unexpected ${error instanceof Error ? error.name : typeof error} on ${c.req.method} ${new URL(c.req.url).pathname}`,
+		JSON.stringify({
+			type: "auth_unexpected",
+			error: error instanceof Error ? error.name : typeof error,
+			method: c.req.method,
+			path: new URL(c.req.url).pathname,
+		}),
 	);
 	return renderErrorPage(
 		c,
@@ -174,15 +175,16 @@ app.onError((error, c) => {
 	);
 });
 
-function githubErrorMessage(error: GitHubAuthError): string {
+function upstreamErrorMessage(error: UpstreamError, name: string): string {
 	switch (error.kind) {
 		case "invalid_code":
-			return "GitHub did not accept the sign-in (the code was invalid or expired). Start again from your MCP client.";
+		case "revoked":
+			return `${name} did not accept the sign-in (the code was invalid or expired). Start again from your MCP client.`;
 		case "bad_client":
-			return "GitHub rejected this server's OAuth App credentials. The server's operator must check GITHUB_CLIENT_ID and GITHUB_CLIENT_SECRET.";
+			return `${name} rejected this server's app credentials. The server's operator must check GITHUB_CLIENT_ID and GITHUB_CLIENT_SECRET.`;
 		case "unavailable":
 		case "unexpected":
-			return "GitHub could not be reached or answered unexpectedly. Try again in a moment.";
+			return `${name} could not be reached or answered unexpectedly. Try again in a moment.`;
 	}
 }
 

@@ -6,14 +6,14 @@
  * devDependencies (test/clients/instructions.test.ts fails when the two disagree).
  */
 
+import { CLIENT_CONFIG_KEY } from "../server-info";
+
 /** mcp-remote, the stdio bridge Claude Desktop (and others) use to reach a remote server. */
 export const MCP_REMOTE_VERSION = "0.15.1";
 /** Versions before this one are open to CVE-2025-6514 (command injection by a malicious authorization server). */
 export const MCP_REMOTE_MINIMUM_SAFE_VERSION = "0.1.16";
 /** The MCP Inspector; its CLI mode signs in through the browser like any other client. */
 export const INSPECTOR_VERSION = "2.12.0";
-/** TEMPLATE: the key this server gets in a client's `mcpServers` configuration. */
-export const CLIENT_CONFIG_KEY = "github";
 
 export interface McpEndpoints {
 	/** Streamable HTTP, the current transport. */

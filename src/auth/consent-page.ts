@@ -10,10 +10,8 @@
 import type { ConsentDescription } from "@cloudflare/workers-oauth-provider";
 import { html } from "hono/html";
 import { ALL_MCP_SCOPES, BASE_SCOPE, MCP_SCOPES } from "../scopes";
+import { SERVER_NAME } from "../server-info";
 import { renderPage } from "./layout";
-
-/** TEMPLATE: the name people see for this server. */
-export const SERVER_NAME = "GitHub MCP Server";
 
 function safeHttpUrl(value: string | undefined): string | null {
 	if (!value || !URL.canParse(value)) return null;

@@ -4,6 +4,7 @@
  * connect-instructions.ts, the same commands the real-client tests run. Plain HTML, no JavaScript.
  */
 import { html } from "hono/html";
+import { SERVER_NAME } from "../server-info";
 import {
 	commandLine,
 	desktopClientConfig,
@@ -13,7 +14,6 @@ import {
 	MCP_REMOTE_MINIMUM_SAFE_VERSION,
 	mcpEndpoints,
 } from "./connect-instructions";
-import { SERVER_NAME } from "./consent-page";
 import { renderPage } from "./layout";
 
 /** Where command-configured desktop clients keep their MCP servers. */

@@ -1,91 +1,237 @@
 /**
- * The GitHub REST client the tools use: Octokit's core (no retry or throttling plugins, so a
- * rate limit is reported to the model at once instead of stalling a tool call), pointed at the
- * configured API URL and authenticated with the signed-in user's token.
+ * The GitHub REST client the tools use: Octokit's core (no retry or throttling plugins: a rate
+ * limit is reported to the model at once, and a write is never sent twice), pointed at the
+ * configured API URL, with four things wrapped around every request:
+ *
+ * - the caller's current GitHub token, and one retry with a refreshed token when GitHub answers
+ *   401 to a token that can be refreshed (GitHub App user tokens expire after 8 hours);
+ * - a timeout, so a slow GitHub ends the call with a clear error instead of hanging it;
+ * - a path check: the URL that goes out must be the URL the route names, with every argument
+ *   inside its own path segment (no `.`/`..` segment, encoded or not, can move the request to
+ *   another endpoint);
+ * - conditional requests from a response cache (If-None-Match / 304), when the lane has one.
  */
 import { Octokit } from "@octokit/core";
 import { RequestError } from "@octokit/request-error";
-import type { ApiConfig } from "../config";
+import { USER_AGENT } from "../server-info";
 
-const USER_AGENT = "remote-mcp-github-oauth";
-
-/** A store for GitHub GET responses, keyed by URL, used for conditional requests. */
+/** A store for GitHub GET responses, keyed by URL, for conditional requests. */
 export interface ResponseCache {
-	get(url: string): { etag: string; body: string; link: string | null } | null;
-	set(url: string, entry: { etag: string; body: string; link: string | null }): void;
+	get(url: string): Promise<CachedResponse | null>;
+	set(url: string, entry: CachedResponse): Promise<void>;
 }
+export interface CachedResponse {
+	etag: string;
+	body: string;
+	link: string | null;
+}
+
+/** Where the token for each request comes from. */
+export interface TokenSource {
+	/** A valid token for the next request (refreshed first when it is about to expire). */
+	current(): Promise<string>;
+	/**
+	 * GitHub answered 401 to `stale`. A fresher token to retry with once, or null when there is
+	 * none: the grant's GitHub access is gone and the user must sign in again.
+	 */
+	renewAfterUnauthorized(stale: string): Promise<string | null>;
+}
+
+export interface GithubClientOptions {
+	apiUrl: string;
+	token: TokenSource;
+	cache?: ResponseCache;
+	/** Aborts every request (the tool call was cancelled). */
+	signal?: AbortSignal;
+	timeoutMs?: number;
+}
+
+/** GitHub took too long: reads can be retried, a write may or may not have happened. */
+export const GITHUB_TIMEOUT_MS = 15_000;
 
 /** Bodies larger than this are not cached (a file's contents, a long list). */
 const MAX_CACHED_BODY = 256 * 1024;
 
-export function createGithubClient(api: ApiConfig, accessToken: string, cache?: ResponseCache): Octokit {
+/** A request whose URL would not be the one its route names. Never sent. */
+export class UnsafeGithubPathError extends Error {
+	override readonly name = "UnsafeGithubPathError";
+}
+
+/** GitHub refused the token and no fresher one exists: the grant has been ended. */
+export class GithubAccessEndedError extends Error {
+	override readonly name = "GithubAccessEndedError";
+}
+
+export function createGithubClient(options: GithubClientOptions): Octokit {
 	const octokit = new Octokit({
-		auth: accessToken,
-		baseUrl: api.GITHUB_API_URL,
+		baseUrl: options.apiUrl,
 		userAgent: USER_AGENT,
-		request: { timeout: 15_000 },
 		// Octokit logs request failures through console by default; the tools report them instead.
 		log: { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} },
 	});
-	if (cache) {
+	const apiPath = new URL(options.apiUrl).pathname.replace(/\/+$/, "");
+	const timeoutMs = options.timeoutMs ?? GITHUB_TIMEOUT_MS;
+
+	octokit.hook.wrap("request", async (request, requestOptions) => {
+		const url = octokit.request.endpoint(requestOptions).url;
+		assertSafePath(url, apiPath);
+
+		const send = async (token: string) => {
+			const signals = [AbortSignal.timeout(timeoutMs), ...(options.signal ? [options.signal] : [])];
+			return request({
+				...requestOptions,
+				headers: { ...requestOptions.headers, authorization: `token ${token}` },
+				request: { ...requestOptions.request, signal: AbortSignal.any(signals) },
+			});
+		};
+		const withAuth = async () => {
+			const token = await options.token.current();
+			try {
+				return await send(token);
+			} catch (error) {
+				if (!(error instanceof RequestError) || error.status !== 401) throw error;
+				// 401 is GitHub refusing the credentials before acting, so a retry (even of a
+				// write) cannot do anything twice.
+				const renewed = await options.token.renewAfterUnauthorized(token);
+				if (renewed === null) throw new GithubAccessEndedError("GitHub refused the token and it cannot be renewed");
+				return send(renewed);
+			}
+		};
+
+		if (!options.cache || requestOptions.method !== "GET") return withAuth();
 		// Conditional requests: GitHub answers 304 Not Modified to a matching If-None-Match, and a
 		// 304 does not count against the user's rate limit.
-		// https://docs.github.com/en/rest/using-the-rest-api/best-practices-for-using-the-rest-api#use-conditional-requests-if-appropriate
-		octokit.hook.wrap("request", async (request, options) => {
-			if (options.method !== "GET") return request(options);
-			const url = octokit.request.endpoint(options).url;
-			const cached = cache.get(url);
-			if (cached) options.headers = { ...options.headers, "if-none-match": cached.etag };
-			try {
-				const response = await request(options);
-				const etag = response.headers.etag;
-				const body = JSON.stringify(response.data);
-				if (etag && body.length <= MAX_CACHED_BODY) cache.set(url, { etag, body, link: response.headers.link ?? null });
-				return response;
-			} catch (error) {
-				if (cached && error instanceof RequestError && error.status === 304) {
-					return {
-						status: 200,
-						url,
-						data: JSON.parse(cached.body),
-						headers: { etag: cached.etag, ...(cached.link ? { link: cached.link } : {}) },
-					};
-				}
-				throw error;
+		const cached = await options.cache.get(url);
+		if (cached) requestOptions.headers = { ...requestOptions.headers, "if-none-match": cached.etag };
+		try {
+			const response = await withAuth();
+			const etag = response.headers.etag;
+			const body = JSON.stringify(response.data);
+			if (etag && body.length <= MAX_CACHED_BODY) await options.cache.set(url, { etag, body, link: response.headers.link ?? null });
+			return response;
+		} catch (error) {
+			if (cached && error instanceof RequestError && error.status === 304) {
+				return {
+					status: 200,
+					url,
+					data: JSON.parse(cached.body),
+					headers: { etag: cached.etag, ...(cached.link ? { link: cached.link } : {}) },
+				};
 			}
-		});
-	}
+			throw error;
+		}
+	});
 	return octokit;
+}
+
+/**
+ * The request must reach exactly the path its route expands to. `fetch` normalises dot segments
+ * (WHATWG URL treats `%2e` as `.` too), so an argument of `..` would otherwise move a request for
+ * /repos/{owner}/{repo}/issues to /issues, with the user's token.
+ */
+export function assertSafePath(url: string, apiPath: string): void {
+	const raw = /^[a-z]+:\/\/[^/]+(\/[^?#]*)?/i.exec(url)?.[1] ?? "/";
+	if (!raw.startsWith(`${apiPath}/`)) throw new UnsafeGithubPathError("the request left the API");
+	for (const segment of raw.slice(apiPath.length + 1).split("/")) {
+		let decoded: string;
+		try {
+			decoded = decodeURIComponent(segment);
+		} catch {
+			throw new UnsafeGithubPathError("a path segment is not valid percent-encoding");
+		}
+		// A file path travels as one segment with encoded slashes (contents/src%2Findex.ts): each of
+		// its parts is held to the same rule.
+		for (const part of decoded.split("/")) {
+			if (part === "" || part === "." || part === ".." || /[\\\p{Cc}]/u.test(part)) {
+				throw new UnsafeGithubPathError("a path segment is empty, a dot segment or contains a control character");
+			}
+		}
+	}
+	if (new URL(url).pathname !== raw) throw new UnsafeGithubPathError("the URL would be rewritten before it is sent");
+}
+
+export interface GithubErrorDescription {
+	text: string;
+	/** failed: nothing happened. unknown: a write may or may not have happened. refused: not allowed. */
+	status: "failed" | "unknown" | "refused";
 }
 
 /**
  * A message the model can act on, for a failed GitHub call. Built from the status and GitHub's
  * rate-limit headers only: the request (which carries the token) is never echoed.
  */
-export function describeGithubError(error: unknown, action: string): string {
-	if (!(error instanceof RequestError)) {
-		return `Could not ${action}: GitHub could not be reached. Try again in a moment.`;
+export function describeGithubError(
+	error: unknown,
+	action: string,
+	options: { write?: boolean; installationUrl?: string | null } = {},
+): GithubErrorDescription {
+	const write = options.write === true;
+	if (error instanceof UnsafeGithubPathError) {
+		return { status: "refused", text: `Could not ${action}: an argument is not a valid GitHub name or path. Nothing was sent to GitHub.` };
 	}
-	const headers = error.response?.headers ?? {};
-	const remaining = headers["x-ratelimit-remaining"];
+	if (error instanceof GithubAccessEndedError) {
+		return {
+			status: "failed",
+			text: `Could not ${action}: GitHub no longer accepts this connection's sign-in (it expired or was revoked). Nothing was written. Reconnect this MCP server to sign in again.`,
+		};
+	}
+	// No response: the network failed, the connection was reset, or the request timed out.
+	if (!(error instanceof RequestError) || error.response === undefined) {
+		const timedOut = error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError");
+		const what = timedOut ? "GitHub did not answer in time" : "GitHub could not be reached";
+		return write
+			? {
+					status: "unknown",
+					text: `Could not confirm that the request to ${action} succeeded: ${what}. GitHub may or may not have done it. Check on GitHub before trying again; this server does not retry writes.`,
+				}
+			: { status: "failed", text: `Could not ${action}: ${what}. Try again in a moment.` };
+	}
+	const headers = error.response.headers;
 	const reset = Number(headers["x-ratelimit-reset"]);
+	const retryAfter = Number(headers["retry-after"]);
 	switch (error.status) {
 		case 401:
-			return `Could not ${action}: GitHub rejected the sign-in token (the app may have been revoked on GitHub). Reconnect this server to sign in again.`;
+			return {
+				status: "failed",
+				text: `Could not ${action}: GitHub rejected the sign-in token (the app may have been revoked on GitHub). Reconnect this server to sign in again.`,
+			};
 		case 403:
 		case 429:
-			if (remaining === "0" || error.status === 429) {
-				const when = Number.isFinite(reset) && reset > 0 ? ` It resets at ${new Date(reset * 1000).toISOString()}.` : "";
-				return `Could not ${action}: the GitHub API rate limit for this account is exhausted.${when}`;
+			if (headers["x-ratelimit-remaining"] === "0" || error.status === 429) {
+				const when =
+					Number.isFinite(reset) && reset > 0
+						? ` It resets at ${new Date(reset * 1000).toISOString()}.`
+						: Number.isFinite(retryAfter) && retryAfter > 0
+							? ` Try again in ${retryAfter} seconds.`
+							: "";
+				return { status: "failed", text: `Could not ${action}: the GitHub API rate limit for this account is exhausted.${when}` };
 			}
-			return `Could not ${action}: GitHub refused access. The signed-in account or this app may lack permission (an organisation may restrict OAuth Apps).`;
+			return {
+				status: "failed",
+				text: `Could not ${action}: GitHub refused access. The signed-in account or this app may lack permission (an organisation may restrict third-party apps).`,
+			};
 		case 404:
-			return `Could not ${action}: GitHub answered "not found". The resource does not exist or the signed-in account cannot see it.`;
+			return {
+				status: "failed",
+				text: `Could not ${action}: GitHub answered "not found". The resource does not exist or the signed-in account cannot see it.${
+					options.installationUrl
+						? ` If it exists, this server's GitHub App may not be installed on its account: install it or grant it the repository at ${options.installationUrl}`
+						: ""
+				}`,
+			};
+		case 410:
+			return { status: "failed", text: `Could not ${action}: GitHub answered "gone" (the feature may be disabled for this repository).` };
 		case 422:
-			return `Could not ${action}: GitHub rejected the request's parameters.`;
+			return { status: "failed", text: `Could not ${action}: GitHub rejected the request's parameters.` };
 		default:
-			return error.status >= 500
-				? `Could not ${action}: GitHub is having problems (HTTP ${error.status}). Try again in a moment.`
-				: `Could not ${action}: GitHub answered HTTP ${error.status}.`;
+			if (error.status >= 500) {
+				return write
+					? {
+							status: "unknown",
+							text: `Could not confirm that the request to ${action} succeeded: GitHub had a problem (HTTP ${error.status}). GitHub may or may not have done it. Check on GitHub before trying again; this server does not retry writes.`,
+						}
+					: { status: "failed", text: `Could not ${action}: GitHub is having problems (HTTP ${error.status}). Try again in a moment.` };
+			}
+			return { status: "failed", text: `Could not ${action}: GitHub answered HTTP ${error.status}.` };
 	}
 }

@@ -1,41 +1,47 @@
 /**
- * The authless variant's MCP server: the tools that need no user (add, add_to_counter) and the
- * session counter resource, with no sign-in. Served by src/authless.ts, deployed as its own
- * Worker (`wrangler deploy --env authless`). The main server always requires sign-in.
+ * The authless variant's MCP server: the tools and resources that need no user (add,
+ * add_to_counter, the counter) from the same definitions as the main server, with no sign-in.
+ * Served by src/authless.ts as its own Worker (`npx wrangler deploy -c wrangler.authless.jsonc`).
+ * The main server always requires sign-in.
  */
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { McpAgent } from "agents/mcp";
-import { readApiConfig } from "../config";
-import type { SessionState } from "./agent";
-import { registerCounterResource } from "./resources/counter";
-import type { ToolContext } from "./tool-context";
-import { TOOLS } from "./tools";
+import { SERVER_VERSION } from "../server-info";
+import { CANNOT_CONFIRM } from "./confirm";
+import type { ToolContext } from "./define";
+import type { SessionState } from "./lanes/agent";
+import { registerOnV1 } from "./lanes/register-v1";
+import { visibleResources, visibleTools } from "./policy";
+import { PROMPTS } from "./registry";
 
 export class PublicMcpAgent extends McpAgent<Env, SessionState, Record<string, never>> {
-	server = new McpServer({ name: "Public MCP demo", version: "0.1.0" }, { instructions: "Demo tools that need no sign-in." });
+	server = new McpServer({ name: "Public MCP demo", version: SERVER_VERSION }, { instructions: "Demo tools that need no sign-in." });
 
 	override initialState: SessionState = { counter: 0 };
 
 	async init(): Promise<void> {
 		const context: ToolContext = {
-			props: () => null,
-			api: () => readApiConfig(this.env),
+			caller: null,
 			github: () => {
 				throw new Error("The authless server has no GitHub user.");
 			},
-			canElicit: () => false,
-			elicit: () => Promise.reject(new Error("The authless server asks nothing.")),
+			confirm: async () => ({ confirmed: false, result: CANNOT_CONFIRM }),
 			counter: {
-				value: () => this.state.counter,
-				add: (amount) => {
+				value: async () => this.state.counter,
+				add: async (amount) => {
 					const counter = this.state.counter + amount;
 					this.setState({ ...this.state, counter });
 					return counter;
 				},
 			},
+			installationUrl: null,
 		};
-		// Only tools that touch no user data: those with no scope and no allow-list.
-		for (const tool of TOOLS) if (tool.scope === null && !tool.restricted) tool.register(this.server, context);
-		registerCounterResource(this.server, context.counter);
+		// Only what touches no user data: no scope, no allow-list (policy.ts with no caller).
+		registerOnV1(
+			this.server,
+			{ tools: visibleTools(null, false), resources: visibleResources(null), prompts: PROMPTS.filter(() => false) },
+			() => context,
+			() => ({ allowList: { logins: [], orgs: [] }, audit: async () => {} }),
+		);
 	}
 }

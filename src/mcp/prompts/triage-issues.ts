@@ -1,38 +1,34 @@
 /** The `triage_issues` prompt: a ready-made request to triage a repository's open issues with the tools. */
-import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { z } from "zod";
-import { GITHUB_NAME } from "../tool-context";
+import { OwnerName, RepoName } from "../../github/names";
+import { definePrompt } from "../define";
 
-export function registerTriageIssuesPrompt(server: McpServer): void {
-	server.registerPrompt(
-		"triage_issues",
-		{
-			title: "Triage open issues",
-			description:
-				"Asks the assistant to review a repository's open issues and propose priorities, labels and next steps, reading them with list_issues and get_issue.",
-			argsSchema: {
-				owner: z.string().regex(GITHUB_NAME).describe("The account that owns the repository."),
-				repo: z.string().regex(GITHUB_NAME).describe("The repository name without the owner."),
-				focus: z.string().max(200).optional().describe('Optional: what to focus on, e.g. "crashes" or "good first issues".'),
-			},
-		},
-		({ owner, repo, focus }) => ({
-			messages: [
-				{
-					role: "user",
-					content: {
-						type: "text",
-						text: [
-							`Triage the open issues of ${owner}/${repo}${focus ? `, focusing on ${focus}` : ""}.`,
-							"1. Use list_issues (state open, newest first; page through if needed) to see them all.",
-							"2. Use get_issue on any whose title is not enough to judge.",
-							"3. Group them: bugs, feature requests, questions, and anything unclear or duplicated.",
-							"4. For each, propose a priority (P0–P3), labels, and one next step.",
-							"Do not comment on or change any issue: this is a proposal for me to review.",
-						].join("\n"),
-					},
+export default definePrompt({
+	name: "triage_issues",
+	title: "Triage open issues",
+	description:
+		"Asks the assistant to review a repository's open issues and propose priorities, labels and next steps, reading them with list_issues and get_issue.",
+	args: {
+		owner: OwnerName.describe("The account that owns the repository."),
+		repo: RepoName.describe("The repository name without the owner."),
+		focus: z.string().max(200).optional().describe('Optional: what to focus on, e.g. "crashes" or "good first issues".'),
+	},
+	build: ({ owner, repo, focus }) => ({
+		messages: [
+			{
+				role: "user",
+				content: {
+					type: "text",
+					text: [
+						`Triage the open issues of ${owner}/${repo}${focus ? `, focusing on ${focus}` : ""}.`,
+						"1. Use list_issues (state open, newest first; page through if needed) to see them all.",
+						"2. Use get_issue on any whose title is not enough to judge.",
+						"3. Group them: bugs, feature requests, questions, and anything unclear or duplicated.",
+						"4. For each, propose a priority (P0–P3), labels, and one next step.",
+						"Do not comment on or change any issue: this is a proposal for me to review.",
+					].join("\n"),
 				},
-			],
-		}),
-	);
-}
+			},
+		],
+	}),
+});

@@ -1,33 +1,28 @@
 /**
- * `add_to_counter`: a demo of per-session state. The counter lives in the agent's state
- * (`initialState`/`setState`), survives hibernation and restarts, and is readable as the
- * `counter://session` resource.
+ * `add_to_counter`: a demo of state kept by the server. On 2025-era clients the counter belongs to
+ * the MCP session (the session's Durable Object state, kept across reconnects and restarts); on
+ * 2026-07-28 clients, which have no sessions, it belongs to the signed-in user (their Durable
+ * Object). Readable as the counter://session resource.
  */
-import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { z } from "zod";
-import { structuredResult } from "../tool-context";
+import { defineTool } from "../define";
+import { structuredResult } from "../results";
 
-export interface Counter {
-	value(): number;
-	add(amount: number): number;
-}
-
-export function registerAddToCounterTool(server: Pick<McpServer, "registerTool">, counter: Counter): void {
-	server.registerTool(
-		"add_to_counter",
-		{
-			title: "Add to this session's counter",
-			description:
-				"Adds a number to a counter that belongs to this MCP session and returns the new total. A demo of per-session state: the counter starts at 0, is kept across reconnects and server restarts, and can be read as the counter://session resource.",
-			inputSchema: {
-				amount: z.number().int().min(-1_000_000).max(1_000_000).describe("How much to add (negative to subtract), a whole number."),
-			},
-			outputSchema: { counter: z.number().describe("The counter's new value.") },
-			annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
-		},
-		async ({ amount }) => {
-			const total = counter.add(amount);
-			return structuredResult(`The counter is now ${total}.`, { counter: total });
-		},
-	);
-}
+export default defineTool({
+	name: "add_to_counter",
+	scope: null,
+	toolset: "demo",
+	title: "Add to the counter",
+	description:
+		"Adds a number to a counter kept by this server and returns the new total. A demo of server-side state: the counter starts at 0 and is kept across reconnects and server restarts; it belongs to this MCP session (clients on MCP 2025-11-25 and earlier) or to the signed-in user (MCP 2026-07-28, which has no sessions). Read it as the counter://session resource.",
+	input: {
+		amount: z.number().int().min(-1_000_000).max(1_000_000).describe("How much to add (negative to subtract), a whole number."),
+	},
+	output: { counter: z.number().describe("The counter's new value.") },
+	annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
+	auditTarget: () => "counter",
+	handler: async ({ amount }, context) => {
+		const total = await context.counter.add(amount);
+		return structuredResult(`The counter is now ${total}.`, { counter: total });
+	},
+});

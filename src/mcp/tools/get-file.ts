@@ -1,74 +1,69 @@
 /** `get_file`: a text file's contents at a branch, tag or commit, size-capped. */
-import type { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { z } from "zod";
-import { errorResult, REPOSITORY_ARGS, structuredResult, type ToolContext, withGithub } from "../tool-context";
+import { GitRef, REPOSITORY_ARGS, RepoPath } from "../../github/names";
+import { defineTool } from "../define";
+import { errorResult, structuredResult, withGithub } from "../results";
 
 /** TEMPLATE: the largest file returned whole; larger files are refused with a clear message. */
 export const MAX_FILE_BYTES = 100 * 1024;
 
-export function registerGetFileTool(server: McpServer, context: ToolContext): void {
-	server.registerTool(
-		"get_file",
-		{
-			title: "Read a file from a GitHub repository",
-			description: `Returns the text of one file in a repository at a branch, tag or commit (default: the default branch). Files over ${MAX_FILE_BYTES / 1024} KiB and binary files are not returned; a directory path returns its listing instead.`,
-			inputSchema: {
-				...REPOSITORY_ARGS,
-				path: z
-					.string()
-					.max(1024)
-					.refine((value) => !value.split("/").includes(".."), "path must not contain ..")
-					.describe('The file\'s path from the repository root, e.g. "src/index.ts". Empty for the root listing.'),
-				ref: z.string().min(1).max(255).optional().describe("A branch, tag or commit SHA. Default: the repository's default branch."),
-			},
-			outputSchema: {
-				path: z.string(),
-				type: z.enum(["file", "dir"]),
-				size: z.number().describe("Size in bytes (files)."),
-				text: z.string().nullable().describe("The file's text; null for a directory."),
-				entries: z
-					.array(z.object({ name: z.string(), type: z.string(), path: z.string() }))
-					.describe("A directory's entries; empty for a file."),
-				html_url: z.string().nullable(),
-			},
-			annotations: { readOnlyHint: true, openWorldHint: true },
-		},
-		async ({ owner, repo, path, ref }) =>
-			withGithub(context, `read ${path || "/"} in ${owner}/${repo}`, async (github) => {
-				const cleanPath = path.replace(/^\/+|\/+$/g, "");
-				const { data } = await github.request("GET /repos/{owner}/{repo}/contents/{path}", {
-					owner,
-					repo,
-					path: cleanPath,
-					...(ref ? { ref } : {}),
-				});
-				if (Array.isArray(data)) {
-					const entries = data.map((entry) => ({ name: entry.name, type: entry.type, path: entry.path }));
-					return structuredResult(
-						`${owner}/${repo}/${cleanPath} is a directory:\n${entries.map((entry) => `- ${entry.path}${entry.type === "dir" ? "/" : ""}`).join("\n")}`,
-						{ path: cleanPath, type: "dir", size: 0, text: null, entries, html_url: null },
-					);
-				}
-				if (data.type !== "file") return errorResult(`${cleanPath} is a ${data.type}, not a file.`);
-				if (data.size > MAX_FILE_BYTES) {
-					return errorResult(
-						`${cleanPath} is ${formatSize(data.size)}, over this tool's limit of ${formatSize(MAX_FILE_BYTES)}. Open it on GitHub instead: ${data.html_url ?? ""}`.trim(),
-					);
-				}
-				const bytes = "content" in data && typeof data.content === "string" ? base64ToBytes(data.content) : new Uint8Array();
-				const text = decodeText(bytes);
-				if (text === null) return errorResult(`${cleanPath} is a binary file (${formatSize(data.size)}); only text files can be read.`);
-				return structuredResult(text, {
-					path: cleanPath,
-					type: "file",
-					size: data.size,
-					text,
-					entries: [],
-					html_url: data.html_url ?? null,
-				});
-			}),
-	);
-}
+export default defineTool({
+	name: "get_file",
+	scope: "github:read",
+	toolset: "files",
+	title: "Read a file from a GitHub repository",
+	description: `Returns the text of one file in a repository at a branch, tag or commit (default: the default branch). Files over ${MAX_FILE_BYTES / 1024} KiB and binary files are not returned; a directory path returns its listing instead.`,
+	input: {
+		...REPOSITORY_ARGS,
+		path: RepoPath,
+		ref: GitRef.optional(),
+	},
+	output: {
+		path: z.string(),
+		type: z.enum(["file", "dir"]),
+		size: z.number().describe("Size in bytes (files)."),
+		text: z.string().nullable().describe("The file's text; null for a directory."),
+		entries: z
+			.array(z.object({ name: z.string(), type: z.string(), path: z.string() }))
+			.describe("A directory's entries; empty for a file."),
+		html_url: z.string().nullable(),
+	},
+	annotations: { readOnlyHint: true, openWorldHint: true },
+	handler: async ({ owner, repo, path, ref }, context) =>
+		withGithub(context, `read ${path || "/"} in ${owner}/${repo}`, async (github) => {
+			const cleanPath = path.replace(/^\/+|\/+$/g, "");
+			const { data } = await github.request("GET /repos/{owner}/{repo}/contents/{path}", {
+				owner,
+				repo,
+				path: cleanPath,
+				...(ref ? { ref } : {}),
+			});
+			if (Array.isArray(data)) {
+				const entries = data.map((entry) => ({ name: entry.name, type: entry.type, path: entry.path }));
+				return structuredResult(
+					`${owner}/${repo}/${cleanPath} is a directory:\n${entries.map((entry) => `- ${entry.path}${entry.type === "dir" ? "/" : ""}`).join("\n")}`,
+					{ path: cleanPath, type: "dir", size: 0, text: null, entries, html_url: null },
+				);
+			}
+			if (data.type !== "file") return errorResult(`${cleanPath} is a ${data.type}, not a file.`);
+			if (data.size > MAX_FILE_BYTES) {
+				return errorResult(
+					`${cleanPath} is ${formatSize(data.size)}, over this tool's limit of ${formatSize(MAX_FILE_BYTES)}. Open it on GitHub instead: ${data.html_url ?? ""}`.trim(),
+				);
+			}
+			const bytes = "content" in data && typeof data.content === "string" ? base64ToBytes(data.content) : new Uint8Array();
+			const text = decodeText(bytes);
+			if (text === null) return errorResult(`${cleanPath} is a binary file (${formatSize(data.size)}); only text files can be read.`);
+			return structuredResult(text, {
+				path: cleanPath,
+				type: "file",
+				size: data.size,
+				text,
+				entries: [],
+				html_url: data.html_url ?? null,
+			});
+		}),
+});
 
 function base64ToBytes(content: string): Uint8Array {
 	const binary = atob(content.replace(/\s+/g, ""));

@@ -1,0 +1,48 @@
+/**
+ * Dynamic client registration (RFC 7591) before the library stores it: a limit per client IP
+ * address (REGISTRATION_RATE_LIMITER), so anonymous registrations cannot fill the store, and the
+ * client's name cleaned of control and bidirectional characters and bounded (display-text.ts), so
+ * what is stored is what the consent page can show safely. Everything else is the library's.
+ */
+import { readBody, TOO_LARGE } from "../mcp/guard/body";
+import { CLIENT_NAME_MAX, cleanDisplayText } from "./display-text";
+
+/** Registration metadata is small; the library's own limit is lower still. */
+const MAX_REGISTRATION_BYTES = 64 * 1024;
+
+/** The limit's period (wrangler.jsonc, REGISTRATION_RATE_LIMITER). */
+const PERIOD_SECONDS = 60;
+
+export async function prepareRegistration(request: Request, env: Env): Promise<Request | Response> {
+	const ip = request.headers.get("CF-Connecting-IP") ?? "unknown";
+	const { success } = await env.REGISTRATION_RATE_LIMITER.limit({ key: `register:${ip}` });
+	if (!success) {
+		return Response.json(
+			{ error: "temporarily_unavailable", error_description: "Too many client registrations from this address. Try again in a minute." },
+			{ status: 429, headers: { "Retry-After": String(PERIOD_SECONDS), "Cache-Control": "no-store" } },
+		);
+	}
+	const text = await readBody(request, MAX_REGISTRATION_BYTES);
+	// Too large: the library refuses it (payload_too_large) without this server reading it all.
+	if (text === TOO_LARGE)
+		return new Request(request.url, { method: "POST", headers: request.headers, body: "x".repeat(MAX_REGISTRATION_BYTES + 1) });
+	if (text === null) return request;
+	let metadata: unknown;
+	try {
+		metadata = JSON.parse(text);
+	} catch {
+		metadata = undefined;
+	}
+	// Malformed or oversized bodies are the library's to refuse; only a well-formed name is cleaned.
+	let body = text;
+	if (typeof metadata === "object" && metadata !== null && !Array.isArray(metadata) && "client_name" in metadata) {
+		const name = (metadata as { client_name: unknown }).client_name;
+		if (typeof name === "string") {
+			const cleaned = cleanDisplayText(name, CLIENT_NAME_MAX);
+			body = JSON.stringify({ ...metadata, ...(cleaned ? { client_name: cleaned } : { client_name: undefined }) });
+		}
+	}
+	const headers = new Headers(request.headers);
+	headers.delete("content-length");
+	return new Request(request.url, { method: "POST", headers, body });
+}

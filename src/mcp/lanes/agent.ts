@@ -1,0 +1,229 @@
+/**
+ * The 2025 lane: one McpAgent Durable Object per MCP session, for every client that speaks MCP
+ * 2025-11-25 or earlier (`initialize`, Mcp-Session-Id) and for the HTTP+SSE transport on /sse.
+ *
+ * What it keeps, and what it does not:
+ * - the session's counter (McpAgent `state`, kept across hibernation and restarts) and a cache of
+ *   GitHub responses for conditional requests (`sql`);
+ * - its grant's reference (user id, grant id, client id): never a GitHub token. The caller, with
+ *   the grant's current token and scopes, arrives with every request from the guard, so a session
+ *   always uses its grant's current token (after a refresh or a step-up) and holds nothing a
+ *   stolen copy of its storage could use;
+ * - nothing after SESSION_IDLE_DAYS without a request: an alarm deletes its storage.
+ *
+ * Which tools a request lists follows that request's caller (scopes, toolsets, read-only mode,
+ * allow-list); every call is checked again in invoke.ts.
+ */
+import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import { McpAgent } from "agents/mcp";
+import { z } from "zod";
+import { readConfig } from "../../config";
+import { type CachedResponse, createGithubClient, type ResponseCache } from "../../github/client";
+import { SERVER_INSTRUCTIONS, SERVER_NAME, SERVER_VERSION } from "../../server-info";
+import { grantStore } from "../../state/stubs";
+import { identityProvider } from "../../upstream";
+import { callerTokenSource } from "../../upstream/token-source";
+import { auditSink } from "../audit";
+import { CALLER_HEADER, type Caller, decodeCaller, GrantRefSchema } from "../caller";
+import { CANNOT_CONFIRM, confirmationSchema, interpretAnswer, NO_ANSWER } from "../confirm";
+import type { ToolContext } from "../define";
+import { mayListRestrictedTools, toolInView, visibleResources } from "../policy";
+import { PROMPTS, RESOURCES, TOOLS } from "../registry";
+import { type RegisteredV1, registerOnV1, type V1Extra } from "./register-v1";
+
+export interface SessionState {
+	counter: number;
+}
+
+/** What the session stores about its grant: a reference, no secret. */
+export const SessionPropsSchema = z.object({ v: z.literal(2), grant: GrantRefSchema });
+export type SessionProps = z.infer<typeof SessionPropsSchema>;
+
+/** How many GitHub responses a session keeps for conditional requests. */
+const CACHE_ENTRIES = 200;
+/** Activity is written down at most this often (it only moves the idle deadline). */
+const ACTIVITY_WRITE_MS = 60 * 60 * 1000;
+/** The session tells its grant it is in use at most this often (the open-sessions limit). */
+const GRANT_TOUCH_MS = 5 * 60 * 1000;
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+export class GitHubMcpAgent extends McpAgent<Env, SessionState, SessionProps> {
+	server = new McpServer({ name: SERVER_NAME, version: SERVER_VERSION }, { instructions: SERVER_INSTRUCTIONS });
+
+	override initialState: SessionState = { counter: 0 };
+
+	#registered: RegisteredV1 | undefined;
+	#listedOnce = false;
+	#lastActivityWrite = 0;
+	#lastGrantTouch = 0;
+
+	async init(): Promise<void> {
+		// Created once per session; IF NOT EXISTS makes restarts (init runs again) harmless.
+		this
+			.sql`CREATE TABLE IF NOT EXISTS github_cache (url TEXT PRIMARY KEY, etag TEXT NOT NULL, body TEXT NOT NULL, link TEXT, stored_at INTEGER NOT NULL)`;
+		// Sessions created before 0.2 stored the grant's props, GitHub token included: keep only
+		// the reference (the token arrives with each request now).
+		const stored = SessionPropsSchema.safeParse(this.props);
+		if (!stored.success) await this.updateProps();
+		else if (JSON.stringify(this.props) !== JSON.stringify(stored.data)) await this.updateProps(stored.data);
+		this.#registered = registerOnV1(
+			this.server,
+			{ tools: TOOLS, resources: RESOURCES, prompts: PROMPTS },
+			(extra) => this.#context(extra),
+			() => {
+				const config = readConfig(this.env);
+				return { allowList: config.writeAllowList, audit: auditSink(this.env, config, "session") };
+			},
+		);
+	}
+
+	/** Streamable HTTP: every request reaches the session as a WebSocket connect with its headers. */
+	override async onConnect(...args: Parameters<McpAgent<Env, SessionState, SessionProps>["onConnect"]>): Promise<void> {
+		const [, { request }] = args;
+		await this.#beforeRequest(request.headers.get(CALLER_HEADER));
+		return super.onConnect(...args);
+	}
+
+	/** HTTP+SSE: every POST to /sse/message. */
+	override async onSSEMcpMessage(...args: Parameters<McpAgent<Env, SessionState, SessionProps>["onSSEMcpMessage"]>): Promise<Error | null> {
+		const header = args[2]?.requestInfo?.headers?.[CALLER_HEADER];
+		await this.#beforeRequest(Array.isArray(header) ? header[0] : header);
+		return super.onSSEMcpMessage(...args);
+	}
+
+	/** Idle cleanup (agents' scheduler): delete everything once nothing happened for SESSION_IDLE_DAYS. */
+	async expireIfIdle(): Promise<void> {
+		await this.ctx.storage.delete("cleanupAt");
+		const idleMs = readConfig(this.env).sessionIdleDays * DAY_MS;
+		const last = (await this.ctx.storage.get<number>("lastActivity")) ?? 0;
+		const remaining = last + idleMs - Date.now();
+		if (remaining > 0) {
+			await this.#scheduleCleanup(remaining);
+			return;
+		}
+		await this.#releaseFromGrant();
+		await this.destroy();
+	}
+
+	/** The Worker's DELETE of this session succeeded: leave the grant's list of open sessions. */
+	async #releaseFromGrant(): Promise<void> {
+		const props = SessionPropsSchema.safeParse(this.props);
+		if (!props.success) return;
+		await grantStore(this.env, readConfig(this.env).jurisdiction, props.data.grant)
+			.releaseSession(this.name)
+			.catch(() => {});
+	}
+
+	async #beforeRequest(header: string | null | undefined): Promise<void> {
+		const caller = decodeCaller(header);
+		await this.#noteActivity();
+		if (!caller || !this.#registered) return;
+		const config = readConfig(this.env);
+		const restrictedAllowed = await mayListRestrictedTools(config.writeAllowList, caller, () => this.#github(caller));
+		let changed = false;
+		for (const tool of TOOLS) {
+			const registered = this.#registered.tools.get(tool.name);
+			const visible = toolInView(tool, caller) && (!tool.restricted || restrictedAllowed);
+			if (registered && registered.enabled !== visible) {
+				// Set directly: the SDK's enable()/disable() would notify the client on every request.
+				registered.enabled = visible;
+				changed = true;
+			}
+		}
+		const resources = new Set(visibleResources(caller).map((resource) => resource.name));
+		for (const [name, registered] of this.#registered.resources) registered.enabled = resources.has(name);
+		// The list this session sees changed (a step-up, another token's view): tell the client.
+		if (changed && this.#listedOnce) this.server.sendToolListChanged();
+		this.#listedOnce = true;
+	}
+
+	async #noteActivity(): Promise<void> {
+		const now = Date.now();
+		const props = SessionPropsSchema.safeParse(this.props);
+		if (props.success && now - this.#lastGrantTouch >= GRANT_TOUCH_MS) {
+			this.#lastGrantTouch = now;
+			this.ctx.waitUntil(
+				grantStore(this.env, readConfig(this.env).jurisdiction, props.data.grant)
+					.touchSession(this.name)
+					.catch(() => {}),
+			);
+		}
+		if (now - this.#lastActivityWrite < ACTIVITY_WRITE_MS) return;
+		this.#lastActivityWrite = now;
+		await this.ctx.storage.put("lastActivity", now);
+		if ((await this.ctx.storage.get<number>("cleanupAt")) === undefined) {
+			await this.#scheduleCleanup(readConfig(this.env).sessionIdleDays * DAY_MS);
+		}
+	}
+
+	async #scheduleCleanup(inMs: number): Promise<void> {
+		await this.ctx.storage.put("cleanupAt", Date.now() + inMs);
+		await this.schedule(Math.ceil(inMs / 1000), "expireIfIdle");
+	}
+
+	#github(caller: Caller, extra?: V1Extra) {
+		const config = readConfig(this.env);
+		return createGithubClient({
+			apiUrl: config.github.apiUrl,
+			token: callerTokenSource(this.env, config.jurisdiction, caller, caller.origin),
+			cache: this.#cache,
+			...(extra?.signal ? { signal: extra.signal } : {}),
+		});
+	}
+
+	#context(extra: V1Extra): ToolContext {
+		const headers = extra.requestInfo?.headers ?? {};
+		const raw = headers[CALLER_HEADER];
+		const caller = decodeCaller(Array.isArray(raw) ? raw[0] : raw);
+		const agent = this;
+		return {
+			caller,
+			github: () => {
+				if (!caller) throw new Error("no caller");
+				return this.#github(caller, extra);
+			},
+			async confirm(request) {
+				if (!agent.server.server.getClientCapabilities()?.elicitation) return { confirmed: false, result: CANNOT_CONFIRM };
+				try {
+					const answer = await agent.elicitInput(
+						{ message: request.message, requestedSchema: confirmationSchema(request) },
+						{ relatedRequestId: extra.requestId },
+					);
+					return interpretAnswer(answer, request);
+				} catch {
+					return { confirmed: false, result: NO_ANSWER };
+				}
+			},
+			counter: {
+				value: async () => this.state.counter,
+				add: async (amount) => {
+					const counter = this.state.counter + amount;
+					this.setState({ ...this.state, counter });
+					return counter;
+				},
+			},
+			installationUrl: caller ? identityProvider(this.env).installationUrl() : null,
+			signal: extra.signal,
+		};
+	}
+
+	/** Tell clients reading the counter resource that it changed. */
+	override onStateChanged(_state: SessionState | undefined): void {
+		this.server.server.sendResourceUpdated({ uri: "counter://session" }).catch(() => {
+			// No open stream to notify on: the client reads the new value on its next request.
+		});
+	}
+
+	/** GitHub responses by URL, in this session's SQLite, for If-None-Match requests. */
+	#cache: ResponseCache = {
+		get: async (url) => {
+			const [row] = this.sql<CachedResponse>`SELECT etag, body, link FROM github_cache WHERE url = ${url}`;
+			return row ?? null;
+		},
+		set: async (url, entry) => {
+			this
+				.sql`INSERT OR REPLACE INTO github_cache (url, etag, body, link, stored_at) VALUES (${url}, ${entry.etag}, ${entry.body}, ${entry.link}, ${Date.now()})`;
+			this.sql`DELETE FROM github_cache WHERE url NOT IN (SELECT url FROM github_cache ORDER BY stored_at DESC LIMIT ${CACHE_ENTRIES})`;
+		},
+	};
+}

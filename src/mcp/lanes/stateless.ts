@@ -1,0 +1,211 @@
+/**
+ * The 2026-07-28 lane: MCP's stateless revision, served in the Worker by the MCP SDK v2's
+ * `createMcpHandler` with a fresh server per request, built from the same definitions as the
+ * McpAgent lane and only for what this request's caller may see. No Durable Object is on the path
+ * of a tool that needs no state; the counter and the GitHub response cache live in the caller's
+ * UserStore (per user, since there are no sessions), and only the tools that use them reach it.
+ *
+ * Why the SDK's handler and not agents' `createMcpHandler`: agents' wraps this same handler and
+ * adds Origin/Host checks and an AsyncLocalStorage auth context; the guard already does the
+ * checks for both lanes, and the caller travels explicitly (authInfo.extra), so the SDK's own
+ * handler is the smaller dependency with the same wire behaviour.
+ *
+ * Write tools confirm with an `input_required` result (multi-round-trip): the client shows the
+ * form and retries the call with the user's answer; the Worker waits for nobody.
+ */
+import {
+	type AuthInfo,
+	createMcpHandler,
+	inputRequired,
+	McpServer,
+	ResourceTemplate,
+	type ServerContext,
+} from "@modelcontextprotocol/server";
+import { z } from "zod";
+import { type Config, readConfig } from "../../config";
+import { createGithubClient, type ResponseCache } from "../../github/client";
+import { SERVER_INSTRUCTIONS, SERVER_NAME, SERVER_VERSION } from "../../server-info";
+import { userStore } from "../../state/stubs";
+import { identityProvider } from "../../upstream";
+import { callerTokenSource } from "../../upstream/token-source";
+import { auditSink } from "../audit";
+import type { Caller } from "../caller";
+import { CANNOT_CONFIRM, confirmationSchema, type ElicitAnswer, interpretAnswer } from "../confirm";
+import { type Infer, type Shape, type ToolContext, type ToolDefinition, type ToolResult, templateVariables } from "../define";
+import { ConfirmationPending, invokeTool } from "../invoke";
+import { mayListRestrictedTools, visiblePrompts, visibleResources, visibleTools } from "../policy";
+
+/** What the guard hands the lane for one request. */
+export interface StatelessRequest {
+	caller: Caller;
+	env: Env;
+}
+
+const LANE_KEY = "mcpLaneRequest";
+/** The key of the confirmation form among a retried call's input responses. */
+const CONFIRM_KEY = "confirm";
+
+// The JSON Schemas of the definitions, built once per isolate: the SDK converts each schema object
+// to JSON Schema, and a schema object that stays the same can be converted once.
+const objectSchemas = new WeakMap<Shape, z.ZodObject>();
+function objectSchema(shape: Shape): z.ZodObject {
+	let schema = objectSchemas.get(shape);
+	if (!schema) {
+		schema = z.object(shape);
+		objectSchemas.set(shape, schema);
+	}
+	return schema;
+}
+
+const handler = createMcpHandler(
+	async ({ authInfo }) => {
+		const lane = authInfo?.extra?.[LANE_KEY] as StatelessRequest | undefined;
+		if (!lane) throw new Error("the stateless lane was reached without a caller");
+		return buildServer(lane);
+	},
+	{
+		// 2025-era requests never get here: the guard sends them to the McpAgent lane.
+		legacy: "reject",
+		responseMode: "auto",
+		onerror: (error) => console.warn(JSON.stringify({ type: "mcp_stateless_error", error: error.name })),
+	},
+);
+
+/** Serves one 2026-07-28 request (the guard has authenticated and checked it). */
+export function serveStateless(request: Request, parsedBody: unknown, lane: StatelessRequest): Promise<Response> {
+	const authInfo: AuthInfo = {
+		// The bearer token stays with the guard: nothing in this lane needs it.
+		token: "",
+		clientId: lane.caller.grant.clientId,
+		scopes: [...lane.caller.scopes],
+		extra: { [LANE_KEY]: lane },
+	};
+	return handler.fetch(request, { authInfo, parsedBody });
+}
+
+async function buildServer({ caller, env }: StatelessRequest): Promise<McpServer> {
+	const config = readConfig(env);
+	const server = new McpServer(
+		{ name: SERVER_NAME, version: SERVER_VERSION },
+		{
+			instructions: SERVER_INSTRUCTIONS,
+			// MCP 2026-07-28 caching hints. Lists that depend on the caller (scopes, toolsets, the
+			// allow-list) are private: a shared cache must never hand one user's list to another.
+			cacheHints: {
+				"server/discover": { ttlMs: 3_600_000, cacheScope: "public" },
+				"prompts/list": { ttlMs: 3_600_000, cacheScope: "public" },
+				"tools/list": { ttlMs: 300_000, cacheScope: "private" },
+				"resources/list": { ttlMs: 300_000, cacheScope: "private" },
+				"resources/templates/list": { ttlMs: 300_000, cacheScope: "private" },
+				"resources/read": { ttlMs: 0, cacheScope: "private" },
+			},
+		},
+	);
+	const github = () => githubFor(caller, env, config);
+	const restrictedAllowed = await mayListRestrictedTools(config.writeAllowList, caller, github);
+	const invokeOptions = { allowList: config.writeAllowList, audit: auditSink(env, config, "stateless") };
+
+	for (const tool of visibleTools(caller, restrictedAllowed)) {
+		server.registerTool(
+			tool.name,
+			{
+				title: tool.title,
+				description: tool.description,
+				inputSchema: objectSchema(tool.input),
+				...(tool.output ? { outputSchema: objectSchema(tool.output) } : {}),
+				annotations: { title: tool.title, ...tool.annotations },
+			},
+			async (args: unknown, ctx: ServerContext) =>
+				callTool(tool, args as Infer<Shape>, contextFor(caller, env, config, ctx), invokeOptions),
+		);
+	}
+
+	for (const resource of visibleResources(caller)) {
+		const metadata = { title: resource.title, description: resource.description, mimeType: resource.mimeType };
+		if (resource.kind === "fixed") {
+			server.registerResource(resource.name, resource.uri, metadata, async (_uri: URL, ctx: ServerContext) => ({
+				contents: [await resource.read(contextFor(caller, env, config, ctx))],
+			}));
+		} else {
+			server.registerResource(
+				resource.name,
+				new ResourceTemplate(resource.uriTemplate, { list: undefined }),
+				metadata,
+				async (uri: URL, variables: Record<string, string | string[]>, ctx: ServerContext) => ({
+					contents: [await resource.read(uri.href, templateVariables(variables), contextFor(caller, env, config, ctx))],
+				}),
+			);
+		}
+	}
+
+	for (const prompt of visiblePrompts()) {
+		server.registerPrompt(
+			prompt.name,
+			{ title: prompt.title, description: prompt.description, argsSchema: objectSchema(prompt.args) },
+			(args: unknown) => prompt.build(args as Infer<Shape>),
+		);
+	}
+	return server;
+}
+
+async function callTool(
+	tool: ToolDefinition,
+	args: Infer<Shape>,
+	context: ToolContext,
+	options: Parameters<typeof invokeTool>[3],
+): Promise<ToolResult | ReturnType<typeof inputRequired>> {
+	try {
+		return await invokeTool(tool, args, context, options);
+	} catch (error) {
+		// The user's confirmation comes with the client's retry of this call (input_required).
+		if (error instanceof ConfirmationPending) return error.result as ReturnType<typeof inputRequired>;
+		throw error;
+	}
+}
+
+function githubFor(caller: Caller, env: Env, config: Config, signal?: AbortSignal) {
+	return createGithubClient({
+		apiUrl: config.github.apiUrl,
+		token: callerTokenSource(env, config.jurisdiction, caller, caller.origin),
+		cache: userCache(env, config, caller),
+		...(signal ? { signal } : {}),
+	});
+}
+
+/** The caller's GitHub responses, in their UserStore (2026-07-28 has no session to keep them in). */
+function userCache(env: Env, config: Config, caller: Caller): ResponseCache {
+	const store = () => userStore(env, config.jurisdiction, caller.user.id);
+	return {
+		get: (url) => store().cacheGet(url),
+		set: (url, entry) => store().cacheSet(url, entry),
+	};
+}
+
+function contextFor(caller: Caller, env: Env, config: Config, ctx: ServerContext): ToolContext {
+	const store = () => userStore(env, config.jurisdiction, caller.user.id);
+	return {
+		caller,
+		github: () => githubFor(caller, env, config, ctx.mcpReq.signal),
+		async confirm(request) {
+			const answer = ctx.mcpReq.inputResponses?.[CONFIRM_KEY];
+			if (answer !== undefined) return interpretAnswer(answer as ElicitAnswer, request);
+			// Capabilities travel with every 2026-07-28 request: ask only a client that can show a form.
+			const capabilities = (ctx.mcpReq.envelope as Record<string, unknown> | undefined)?.["io.modelcontextprotocol/clientCapabilities"];
+			const canElicit = typeof capabilities === "object" && capabilities !== null && "elicitation" in capabilities;
+			if (!canElicit) return { confirmed: false, result: CANNOT_CONFIRM };
+			throw new ConfirmationPending(
+				inputRequired({
+					inputRequests: {
+						[CONFIRM_KEY]: inputRequired.elicit({ message: request.message, requestedSchema: confirmationSchema(request) }),
+					},
+				}),
+			);
+		},
+		counter: {
+			value: () => store().counterValue(),
+			add: (amount) => store().counterAdd(amount),
+		},
+		installationUrl: identityProvider(env).installationUrl(),
+		signal: ctx.mcpReq.signal,
+	};
+}
