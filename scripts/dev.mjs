@@ -4,11 +4,11 @@
  *
  * With a GitHub OAuth App in .dev.vars (GITHUB_CLIENT_ID and GITHUB_CLIENT_SECRET), it runs
  * `wrangler dev` against real GitHub. Without one, it starts the local GitHub development
- * stand-in (scripts/github-standin.mjs) and points the Worker at it, so the whole sign-in works
+ * stand-in (scripts/github-standin/) and points the Worker at it, so the whole sign-in works
  * with nothing configured. A missing COOKIE_ENCRYPTION_KEY is generated for this run only.
  */
 import { randomBytes } from "node:crypto";
-import { startGithubStandIn } from "./github-standin.mjs";
+import { startGithubStandIn } from "./github-standin/index.mjs";
 import { readDevVars, spawnWranglerDev } from "./wrangler-dev.mjs";
 
 // `npm run dev:authless`: the authless variant (wrangler.authless.jsonc), no sign-in, no stand-in.

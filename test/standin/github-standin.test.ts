@@ -5,7 +5,7 @@
  */
 import { createHash, randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startGithubStandIn } from "../../scripts/github-standin.mjs";
+import { startGithubStandIn } from "../../scripts/github-standin/index.mjs";
 
 let standIn: Awaited<ReturnType<typeof startGithubStandIn>>;
 const REDIRECT = "http://localhost:8788/callback";
