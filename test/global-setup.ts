@@ -9,6 +9,8 @@ export default async function setup(project: TestProject) {
 		apiUrl: standIn.apiUrl,
 		clientId: standIn.clientId,
 		clientSecret: standIn.clientSecret,
+		appClientId: standIn.appClientId,
+		appClientSecret: standIn.appClientSecret,
 	});
 	return async () => {
 		await standIn.close();
