@@ -10,6 +10,15 @@
  *           /_standin/presented-tokens, /_standin/health (and GET of the settings above)
  *
  * Filters (`?token=`, `?repo=`, `?login=`) let tests that run in parallel read only their own.
+ *
+ * Bodies, briefly (every field optional unless said):
+ *   users          { login?, name?, orgs? }                    → 201 { id, login, name, email, orgs }
+ *   tokens         { login, scopes?, fault? }                  → 201 { token } (an OAuth App gho_ token)
+ *   app-tokens     { login, fault?, accessTokenTtlSeconds?, refreshTokenTtlSeconds? } → 201, as the token endpoint
+ *   app-settings   { login?, accessTokenTtlSeconds?, refreshTokenTtlSeconds? }        → the lifetimes now in force
+ *   installations  { owner, installed }                        → { owners }
+ *   faults         { login?, latencyMs, latencyJitterMs, serverErrorRate, resetRate, rateLimitRate,
+ *                    retryAfterSeconds, seed }                 → { faults }; DELETE ?login= clears one
  */
 import { parseFaultSchedule } from "./faults.mjs";
 import { parseJson, sendJson } from "./http.mjs";

@@ -81,12 +81,12 @@ export function createTokenStore(options = {}) {
 	 * A new access and refresh token pair, in GitHub's token response shape.
 	 * @param {string} login @param {number} family @param {{ fault?: TokenFault } & Partial<AppTokenSettings>} overrides
 	 */
-	function issuePair(login, family, overrides) {
-		const lifetimes = { ...appSettings(login), ...withoutUndefined(overrides) };
+	function issuePair(login, family, { fault: tokenFault, ...lifetimeOverrides }) {
+		const lifetimes = { ...appSettings(login), ...withoutUndefined(lifetimeOverrides) };
 		const now = Date.now();
 		const accessToken = newToken("ghu");
 		const refreshToken = newToken("ghr");
-		const fault = overrides.fault ? { fault: overrides.fault } : {};
+		const fault = tokenFault ? { fault: tokenFault } : {};
 		tokens.set(accessToken, { kind: "app", login, scopes: [], family, expiresAt: now + lifetimes.accessTokenTtlSeconds * 1000, ...fault });
 		refreshTokens.set(refreshToken, {
 			login,
