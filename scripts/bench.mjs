@@ -19,7 +19,7 @@ import { cpus, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { gzipSync } from "node:zlib";
-import { startGithubStandIn } from "./github-standin.mjs";
+import { startGithubStandIn } from "./github-standin/index.mjs";
 import { OFFLINE_ENV, PROJECT_ROOT, spawnWranglerDev, waitForHttp } from "./wrangler-dev.mjs";
 
 const QUICK = process.argv.includes("--quick");

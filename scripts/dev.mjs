@@ -4,11 +4,14 @@
  *
  * With a GitHub OAuth App in .dev.vars (GITHUB_CLIENT_ID and GITHUB_CLIENT_SECRET), it runs
  * `wrangler dev` against real GitHub. Without one, it starts the local GitHub development
- * stand-in (scripts/github-standin.mjs) and points the Worker at it, so the whole sign-in works
+ * stand-in (scripts/github-standin/) and points the Worker at it, so the whole sign-in works
  * with nothing configured. A missing COOKIE_ENCRYPTION_KEY is generated for this run only.
+ *
+ * The stand-in signs in through its OAuth App by default; GITHUB_STANDIN_MODE=github-app uses its
+ * GitHub App instead (expiring user tokens with refresh tokens, repositories where it is installed).
  */
 import { randomBytes } from "node:crypto";
-import { startGithubStandIn } from "./github-standin.mjs";
+import { startGithubStandIn } from "./github-standin/index.mjs";
 import { readDevVars, spawnWranglerDev } from "./wrangler-dev.mjs";
 
 // `npm run dev:authless`: the authless variant (wrangler.authless.jsonc), no sign-in, no stand-in.
@@ -23,6 +26,12 @@ if (process.argv.includes("--authless")) {
 
 const PORT = Number(process.env.PORT || 8788);
 const STAND_IN_PORT = Number(process.env.GITHUB_STANDIN_PORT || 8789);
+const STAND_IN_MODES = ["oauth-app", "github-app"];
+const STAND_IN_MODE = process.env.GITHUB_STANDIN_MODE || "oauth-app";
+if (!STAND_IN_MODES.includes(STAND_IN_MODE)) {
+	console.error(`GITHUB_STANDIN_MODE must be one of ${STAND_IN_MODES.join(", ")} (or unset for oauth-app); it is "${STAND_IN_MODE}".`);
+	process.exit(1);
+}
 
 /** Values copied from .dev.vars.example are placeholders, not an OAuth App. */
 const isPlaceholder = (/** @type {string | undefined} */ value) => !value || /^<.*>$/.test(value) || /^your[-_]/i.test(value);
@@ -37,9 +46,10 @@ let standIn;
 if (isPlaceholder(devVars.GITHUB_CLIENT_ID) || isPlaceholder(devVars.GITHUB_CLIENT_SECRET)) {
 	const started = await startGithubStandIn({ port: STAND_IN_PORT });
 	standIn = started;
+	const asGithubApp = STAND_IN_MODE === "github-app";
 	Object.assign(vars, {
-		GITHUB_CLIENT_ID: started.clientId,
-		GITHUB_CLIENT_SECRET: started.clientSecret,
+		GITHUB_CLIENT_ID: asGithubApp ? started.appClientId : started.clientId,
+		GITHUB_CLIENT_SECRET: asGithubApp ? started.appClientSecret : started.clientSecret,
 		GITHUB_BASE_URL: started.baseUrl,
 		GITHUB_API_URL: started.apiUrl,
 	});
@@ -49,6 +59,9 @@ if (isPlaceholder(devVars.GITHUB_CLIENT_ID) || isPlaceholder(devVars.GITHUB_CLIE
 			"  No GitHub OAuth App in .dev.vars: signing in through the local GitHub development stand-in",
 			`  at ${started.baseUrl} (test users, no real GitHub account). To use real GitHub, copy`,
 			"  .dev.vars.example to .dev.vars and fill in your OAuth App (see README).",
+			asGithubApp
+				? "  GITHUB_STANDIN_MODE=github-app: the stand-in's GitHub App client (expiring user tokens, refresh tokens)."
+				: "  The stand-in's OAuth App client (GITHUB_STANDIN_MODE=github-app for its GitHub App).",
 			"",
 		].join("\n"),
 	);

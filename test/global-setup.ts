@@ -1,6 +1,6 @@
 /** Starts one local GitHub stand-in for the whole test run and hands its address to the tests. */
 import type { TestProject } from "vitest/node";
-import { startGithubStandIn } from "../scripts/github-standin.mjs";
+import { startGithubStandIn } from "../scripts/github-standin/index.mjs";
 
 export default async function setup(project: TestProject) {
 	const standIn = await startGithubStandIn();
@@ -9,6 +9,8 @@ export default async function setup(project: TestProject) {
 		apiUrl: standIn.apiUrl,
 		clientId: standIn.clientId,
 		clientSecret: standIn.clientSecret,
+		appClientId: standIn.appClientId,
+		appClientSecret: standIn.appClientSecret,
 	});
 	return async () => {
 		await standIn.close();

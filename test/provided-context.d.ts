@@ -3,7 +3,14 @@ import "vitest";
 
 declare module "vitest" {
 	export interface ProvidedContext {
-		/** The local GitHub stand-in started for this test run. */
-		githubStandIn: { baseUrl: string; apiUrl: string; clientId: string; clientSecret: string };
+		/** The local GitHub stand-in started for this test run: its OAuth App, and its GitHub App (`app…`). */
+		githubStandIn: {
+			baseUrl: string;
+			apiUrl: string;
+			clientId: string;
+			clientSecret: string;
+			appClientId: string;
+			appClientSecret: string;
+		};
 	}
 }

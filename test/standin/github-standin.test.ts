@@ -1,14 +1,14 @@
 /**
  * The GitHub development stand-in behaves like GitHub where our code depends on it: the OAuth web
- * flow with PKCE, errors reported with HTTP 200, scopes on tokens, pagination headers. If it drifted
- * from GitHub, the Worker's tests would prove nothing.
+ * flow with PKCE, errors reported with HTTP 200, scopes on tokens, pagination headers, and paths
+ * routed as GitHub's front end parses them. If it drifted from GitHub, the Worker's tests would
+ * prove nothing.
  */
-import { createHash, randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startGithubStandIn } from "../../scripts/github-standin.mjs";
+import { startGithubStandIn } from "../../scripts/github-standin/index.mjs";
+import { api, authorize, control, mintToken, pkce, REDIRECT, rawRequest, type StandIn, tokenEndpoint } from "./support";
 
-let standIn: Awaited<ReturnType<typeof startGithubStandIn>>;
-const REDIRECT = "http://localhost:8788/callback";
+let standIn: StandIn;
 
 beforeAll(async () => {
 	standIn = await startGithubStandIn();
@@ -17,57 +17,23 @@ afterAll(async () => {
 	await standIn.close();
 });
 
-function pkce() {
-	const verifier = randomBytes(32).toString("base64url");
-	return { verifier, challenge: createHash("sha256").update(verifier).digest("base64url") };
-}
-
-/** Authorize as `login` and return the code GitHub redirects back with. */
-async function authorize(login: string, challenge: string, scope = "read:user user:email") {
-	const params = new URLSearchParams({
-		client_id: standIn.clientId,
-		redirect_uri: REDIRECT,
-		state: "st",
-		scope,
-		code_challenge: challenge,
-		code_challenge_method: "S256",
-	});
-	const page = await fetch(`${standIn.baseUrl}/login/oauth/authorize?${params}`);
-	expect(page.status).toBe(200);
-	expect(await page.text()).toContain("GitHub development stand-in");
-	const response = await fetch(`${standIn.baseUrl}/login/oauth/authorize`, {
-		method: "POST",
-		redirect: "manual",
-		headers: { "Content-Type": "application/x-www-form-urlencoded" },
-		body: new URLSearchParams({ ...Object.fromEntries(params), login, decision: "authorize" }),
-	});
-	const location = new URL(response.headers.get("Location") ?? "");
-	expect(location.searchParams.get("state")).toBe("st");
-	return location.searchParams.get("code") ?? "";
-}
-
-async function exchange(fields: Record<string, string>) {
-	const response = await fetch(`${standIn.baseUrl}/login/oauth/access_token`, {
-		method: "POST",
-		headers: { Accept: "application/json", "Content-Type": "application/x-www-form-urlencoded" },
-		body: new URLSearchParams({ client_id: standIn.clientId, client_secret: standIn.clientSecret, redirect_uri: REDIRECT, ...fields }),
-	});
-	return { status: response.status, body: (await response.json()) as Record<string, string> };
-}
-
-function api(path: string, token: string) {
-	return fetch(`${standIn.apiUrl}${path}`, { headers: { Authorization: `Bearer ${token}` } });
+/** A token from the full web flow as `login`, with `scope`. */
+async function signIn(login: string, scope?: string) {
+	const { verifier, challenge } = pkce();
+	const code = await authorize(standIn, { login, challenge, ...(scope ? { scope } : {}) });
+	return String((await tokenEndpoint(standIn, { code, code_verifier: verifier })).body.access_token);
 }
 
 describe("GitHub stand-in: OAuth web flow", () => {
 	it("exchanges a code with the right PKCE verifier once, granting the requested scopes", async () => {
 		const { verifier, challenge } = pkce();
-		const code = await authorize("octocat", challenge);
-		const first = await exchange({ code, code_verifier: verifier });
+		const code = await authorize(standIn, { login: "octocat", challenge });
+		const first = await tokenEndpoint(standIn, { code, code_verifier: verifier });
 		expect(first.status).toBe(200);
 		expect(first.body).toMatchObject({ token_type: "bearer", scope: "read:user,user:email" });
 		expect(first.body.access_token).toMatch(/^gho_/);
-		const again = await exchange({ code, code_verifier: verifier });
+		expect(first.body.refresh_token).toBeUndefined();
+		const again = await tokenEndpoint(standIn, { code, code_verifier: verifier });
 		expect(again.body.error).toBe("bad_verification_code");
 	});
 
@@ -77,11 +43,18 @@ describe("GitHub stand-in: OAuth web flow", () => {
 		["another redirect_uri", { redirect_uri: "http://localhost:9999/callback" }, "redirect_uri_mismatch"],
 	])("refuses %s, with HTTP 200 like GitHub", async (_case, override, error) => {
 		const { verifier, challenge } = pkce();
-		const code = await authorize("octocat", challenge);
-		const result = await exchange({ code, code_verifier: verifier, ...override });
+		const code = await authorize(standIn, { login: "octocat", challenge });
+		const result = await tokenEndpoint(standIn, { code, code_verifier: verifier, ...override });
 		expect(result.status).toBe(200);
 		expect(result.body.error).toBe(error);
 		expect(result.body.access_token).toBeUndefined();
+	});
+
+	it("refuses a code issued to the other client (the GitHub App's code at the OAuth App)", async () => {
+		const { verifier, challenge } = pkce();
+		const code = await authorize(standIn, { login: "octocat", challenge, clientId: standIn.appClientId });
+		const result = await tokenEndpoint(standIn, { code, code_verifier: verifier });
+		expect(result.body.error).toBe("bad_verification_code");
 	});
 
 	it("sends a user who cancels back with error=access_denied and the state", async () => {
@@ -101,49 +74,106 @@ describe("GitHub stand-in: OAuth web flow", () => {
 		const response = await fetch(`${standIn.baseUrl}/login/oauth/authorize?client_id=nope&redirect_uri=${encodeURIComponent(REDIRECT)}`);
 		expect(response.status).toBe(404);
 	});
+
+	it("labels every page as a development stand-in", async () => {
+		expect(await (await fetch(`${standIn.baseUrl}/`)).text()).toContain("GitHub development stand-in — this is not GitHub.");
+	});
 });
 
 describe("GitHub stand-in: REST API", () => {
 	it("answers 401 Bad credentials for an unknown token", async () => {
-		const response = await api("/user", "gho_unknown");
+		const response = await api(standIn, "/user", "gho_unknown");
 		expect(response.status).toBe(401);
 		expect(await response.json()).toMatchObject({ message: "Bad credentials" });
 	});
 
 	it("reads /user/emails only with the user:email scope", async () => {
-		const { verifier, challenge } = pkce();
-		const withScope = (await exchange({ code: await authorize("octocat", challenge), code_verifier: verifier })).body.access_token ?? "";
-		expect((await api("/user/emails", withScope)).status).toBe(200);
-		const other = pkce();
-		const without =
-			(await exchange({ code: await authorize("octocat", other.challenge, "read:user"), code_verifier: other.verifier })).body
-				.access_token ?? "";
-		expect((await api("/user/emails", without)).status).toBe(404);
-		expect((await api("/user", without)).headers.get("x-oauth-scopes")).toBe("read:user");
+		expect((await api(standIn, "/user/emails", await signIn("octocat"))).status).toBe(200);
+		const without = await signIn("octocat", "read:user");
+		expect((await api(standIn, "/user/emails", without)).status).toBe(404);
+		expect((await api(standIn, "/user", without)).headers.get("x-oauth-scopes")).toBe("read:user");
 	});
 
 	it("pages /user/repos with GitHub's Link header and validates parameters", async () => {
-		const { token } = (await (
-			await fetch(`${standIn.baseUrl}/_standin/tokens`, { method: "POST", body: JSON.stringify({ login: "octocat", scopes: ["repo"] }) })
-		).json()) as { token: string };
-		const first = await api("/user/repos?per_page=10&sort=full_name", token);
+		const token = await mintToken(standIn, "octocat", { scopes: ["repo"] });
+		const first = await api(standIn, "/user/repos?per_page=10&sort=full_name", token);
 		expect(((await first.json()) as unknown[]).length).toBe(10);
 		expect(first.headers.get("link")).toMatch(/<[^>]+page=2[^>]*>; rel="next", <[^>]+page=4[^>]*>; rel="last"/);
-		const last = await api("/user/repos?per_page=10&page=4", token);
+		const last = await api(standIn, "/user/repos?per_page=10&page=4", token);
 		expect(((await last.json()) as unknown[]).length).toBe(5);
 		expect(last.headers.get("link")).not.toContain('rel="next"');
-		expect((await api("/user/repos?sort=stars", token)).status).toBe(422);
+		expect((await api(standIn, "/user/repos?sort=stars", token)).status).toBe(422);
 	});
 
 	it("without the repo scope, lists public repositories only", async () => {
-		const { token } = (await (
-			await fetch(`${standIn.baseUrl}/_standin/tokens`, {
-				method: "POST",
-				body: JSON.stringify({ login: "octocat", scopes: ["read:user"] }),
-			})
-		).json()) as { token: string };
-		const repos = (await (await api("/user/repos?per_page=100", token)).json()) as { private: boolean }[];
+		const token = await mintToken(standIn, "octocat", { scopes: ["read:user"] });
+		const repos = (await (await api(standIn, "/user/repos?per_page=100", token)).json()) as { private: boolean }[];
 		expect(repos.length).toBeGreaterThan(0);
 		expect(repos.every((repo) => !repo.private)).toBe(true);
+	});
+
+	it("answers a repeated GET with a matching If-None-Match with 304 and no body", async () => {
+		const token = await mintToken(standIn, "octocat");
+		const first = await api(standIn, "/repos/octocat/repo-a-0", token);
+		const etag = first.headers.get("etag") ?? "";
+		expect(etag).toMatch(/^W\/"/);
+		const second = await api(standIn, "/repos/octocat/repo-a-0", token, { headers: { "If-None-Match": etag } });
+		expect(second.status).toBe(304);
+		const { body } = await control<{ requests: { path: string; status: number; conditional: boolean }[] }>(
+			standIn,
+			"GET",
+			`/requests?token=${token}`,
+		);
+		expect(body.requests.map((entry) => [entry.status, entry.conditional])).toEqual([
+			[200, false],
+			[304, true],
+		]);
+	});
+
+	it("lists the signed-in user's issues across repositories (GET /issues), by GitHub's filter", async () => {
+		const token = await mintToken(standIn, "octocat");
+		// GitHub's default filter is `assigned`; no seeded issue is assigned to anyone.
+		expect(await (await api(standIn, "/issues", token)).json()).toEqual([]);
+		const created = (await (await api(standIn, "/issues?filter=created&state=all&per_page=100", token)).json()) as {
+			user: { login: string };
+			repository: { full_name: string };
+		}[];
+		expect(created.length).toBeGreaterThan(0);
+		expect(created.every((issue) => issue.user.login === "octocat" && issue.repository.full_name === "octocat/repo-a-0")).toBe(true);
+		expect((await api(standIn, "/issues?filter=mine", token)).status).toBe(422);
+	});
+});
+
+describe("GitHub stand-in: paths as GitHub parses them", () => {
+	it("resolves dot segments, also percent-encoded, before routing: /repos/%2e/%2e%2e/issues is /issues", async () => {
+		const token = await mintToken(standIn, "octocat");
+		// What a tool would send for owner "." and repo ".." if it did not refuse them.
+		const response = await rawRequest(standIn, "/api/v3/repos/%2e/%2e%2e/issues", token);
+		expect(response.status).toBe(200);
+		const { body } = await control<{ requests: { path: string }[] }>(standIn, "GET", `/requests?token=${token}`);
+		expect(body.requests.map((entry) => entry.path)).toEqual(["/issues"]);
+	});
+
+	it.each([
+		// A scratch-… repository would exist on first access: only the router can answer 404 here.
+		["an encoded slash in the repository", "/api/v3/repos/octocat/scratch-a%2F..%2F..%2Fuser"],
+		["encoded dots in the repository", "/api/v3/repos/octocat/scratch-%2e%2e/issues"],
+		["an owner starting with a hyphen", "/api/v3/repos/-octocat/repo-a-0"],
+		["an owner with a percent-encoded letter", "/api/v3/repos/octoc%61t/repo-a-0"],
+	])("routes /repos/{owner}/{repo} only for valid names: 404 for %s", async (_case, path) => {
+		const token = await mintToken(standIn, "octocat");
+		const response = await rawRequest(standIn, path, token);
+		expect(response.status).toBe(404);
+		expect(JSON.parse(response.body)).toMatchObject({ message: "Not Found" });
+	});
+
+	it("keeps a protocol-relative request target a path on the stand-in", async () => {
+		const token = await mintToken(standIn, "octocat");
+		expect((await rawRequest(standIn, "//example.com/api/v3/user", token)).status).toBe(404);
+	});
+
+	it("checks the token before answering an unknown API path", async () => {
+		expect((await api(standIn, "/no/such/endpoint", "gho_unknown")).status).toBe(401);
+		expect((await api(standIn, "/no/such/endpoint", await mintToken(standIn, "octocat"))).status).toBe(404);
 	});
 });
