@@ -4,9 +4,9 @@
  * token endpoint. One implementation for every test project: inside workerd `send` calls the
  * Worker's default export, in Node it is `fetch` against `wrangler dev`.
  */
-import { CookieJar } from "./cookie-jar";
-import { hiddenInputs } from "./forms";
-import { createPkce, type Pkce } from "./pkce";
+import { CookieJar } from "./cookie-jar.ts";
+import { hiddenInputs } from "./forms.ts";
+import { createPkce, type Pkce } from "./pkce.ts";
 
 /** A loopback redirect URI, like the one mcp-remote or the Inspector registers. */
 export const LOOPBACK_REDIRECT_URI = "http://127.0.0.1:33418/oauth/callback";
