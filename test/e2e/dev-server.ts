@@ -29,7 +29,7 @@ async function freePort(): Promise<number> {
 	});
 }
 
-export async function startDevServer(): Promise<DevServer> {
+export async function startDevServer(options: { vars?: Record<string, string> } = {}): Promise<DevServer> {
 	const standIn = inject("githubStandIn");
 	const port = await freePort();
 	const persistTo = mkdtempSync(join(tmpdir(), "mcp-e2e-"));
@@ -44,6 +44,7 @@ export async function startDevServer(): Promise<DevServer> {
 			GITHUB_API_URL: standIn.apiUrl,
 			COOKIE_ENCRYPTION_KEY: "e2e-only-0123456789abcdef0123456789abcdef",
 			MCP_JURISDICTION: "",
+			...options.vars,
 		},
 	});
 	let output = "";
