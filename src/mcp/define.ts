@@ -62,6 +62,13 @@ export interface ToolDefinition<I extends Shape = Shape, O extends Shape | undef
 	 * call is recorded in the audit trail.
 	 */
 	annotations: ToolAnnotations;
+	/**
+	 * A call that works against the GitHub stand-in's seed data: shown in the README's tool table,
+	 * and run by the tests on both lanes (every tool's example must succeed and match its
+	 * outputSchema), so a new tool is tested by being defined. `<scratch>` in a string argument is
+	 * replaced by a repository of the test's own.
+	 */
+	example: z.input<z.ZodObject<I>>;
 	/** For write tools: what the call acts on, for the audit trail (never the text written). */
 	auditTarget?(args: Infer<I>): string;
 	handler(args: Infer<I>, context: ToolContext): Promise<ToolResult>;

@@ -37,12 +37,14 @@ export async function startDevServer(options: { vars?: Record<string, string> } 
 		port,
 		stdio: "pipe",
 		persistTo,
+		// Its own devtools port: several servers (and other test runs) start side by side.
+		extraArgs: ["--inspector-port", String(await freePort())],
 		vars: {
 			GITHUB_CLIENT_ID: standIn.clientId,
 			GITHUB_CLIENT_SECRET: standIn.clientSecret,
 			GITHUB_BASE_URL: standIn.baseUrl,
 			GITHUB_API_URL: standIn.apiUrl,
-			COOKIE_ENCRYPTION_KEY: "e2e-only-0123456789abcdef0123456789abcdef",
+			SESSION_SECRET: "e2e-only-0123456789abcdef0123456789abcdef",
 			MCP_JURISDICTION: "",
 			...options.vars,
 		},
@@ -59,7 +61,11 @@ export async function startDevServer(options: { vars?: Record<string, string> } 
 	try {
 		await waitForHttp(`${origin}/.well-known/oauth-authorization-server`, 90_000);
 	} catch (error) {
-		if (child.pid) process.kill(-child.pid, "SIGKILL");
+		try {
+			if (child.pid && child.exitCode === null) process.kill(-child.pid, "SIGKILL");
+		} catch {
+			// Already gone: the output below says why.
+		}
 		throw new Error(`wrangler dev did not start: ${error instanceof Error ? error.message : error}\n${output}`);
 	}
 	return {

@@ -41,3 +41,18 @@ export async function githubRequests(baseUrl: string, token: string): Promise<St
 export async function presentedTokens(baseUrl: string): Promise<string[]> {
 	return ((await (await fetch(`${baseUrl}/_standin/presented-tokens`)).json()) as { tokens: string[] }).tokens;
 }
+
+export interface StandInWrite {
+	at: string;
+	method: string;
+	path: string;
+	repo: string | null;
+	status: number;
+	fault: string | null;
+}
+
+/** The writes that reached the stand-in's REST API, for one repository (owner/name). */
+export async function githubWrites(baseUrl: string, repo: string): Promise<StandInWrite[]> {
+	const response = await fetch(`${baseUrl}/_standin/writes?repo=${encodeURIComponent(repo)}`);
+	return ((await response.json()) as { writes: StandInWrite[] }).writes;
+}
