@@ -8,8 +8,8 @@ import { createServer } from "node:net";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PROJECT_ROOT, waitForHttp } from "../../scripts/wrangler-dev.mjs";
-import { HeadlessOAuthProvider } from "./headless-oauth";
-import { connectWithOAuth, resultText } from "./mcp-connect";
+import { modernRequest, readResponse } from "../support/mcp-wire";
+import { OAuthFlow } from "../support/oauth-flow";
 
 async function freePort(): Promise<number> {
 	return new Promise((resolve) => {
@@ -73,9 +73,14 @@ describe("npm start with nothing configured", () => {
 	});
 
 	it("lets an MCP client sign in end to end and call whoami", async () => {
-		const client = await connectWithOAuth(origin, "streamable-http", new HeadlessOAuthProvider());
-		const whoami = JSON.parse(resultText(await client.callTool({ name: "whoami", arguments: {} })));
-		expect(whoami).toMatchObject({ login: "octocat", id: 583231 });
-		await client.close();
+		const flow = new OAuthFlow({ origin });
+		const { accessToken } = await flow.signIn();
+		const call = modernRequest("tools/call", { name: "whoami", arguments: {} });
+		const response = await flow.request("/mcp", {
+			method: "POST",
+			headers: { ...call.headers, Authorization: `Bearer ${accessToken}` },
+			body: call.body,
+		});
+		expect((await readResponse(response)).result).toMatchObject({ structuredContent: { login: "octocat", id: "583231" } });
 	});
 });
