@@ -13,6 +13,7 @@ import type { Octokit } from "@octokit/core";
 import type { z } from "zod";
 import type { McpScope } from "../scopes";
 import type { Caller } from "./caller";
+import type { Completer } from "./completions";
 
 /** A JSON object shape: zod schemas by property name (what both SDKs accept as inputSchema). */
 export type Shape = Record<string, z.ZodType>;
@@ -113,6 +114,8 @@ export interface FixedResourceDefinition extends ResourceBase {
 export interface TemplateResourceDefinition extends ResourceBase {
 	kind: "template";
 	uriTemplate: string;
+	/** Completions for the template's variables (see completions.ts). */
+	complete?: Record<string, Completer>;
 	read(uri: string, variables: Record<string, string>, context: ToolContext): Promise<ResourceContents>;
 }
 

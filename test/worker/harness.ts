@@ -66,7 +66,7 @@ export async function issueToken(props: GrantProps, scopes: readonly string[] = 
 }
 
 /** An elicitation answer (both SDKs' shape). */
-export type ElicitAnswer = { action: "accept"; content?: Record<string, unknown> } | { action: "decline" } | { action: "cancel" };
+export type ElicitAnswer = { action: "accept"; content?: Record<string, string | number | boolean | string[]> } | { action: "decline" } | { action: "cancel" };
 export type ElicitHandler = (request: { message: string; requestedSchema: unknown }) => ElicitAnswer | Promise<ElicitAnswer>;
 
 /** Accepts a confirmation form as shown (its defaults). */

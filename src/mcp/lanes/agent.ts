@@ -15,6 +15,8 @@
  * allow-list); every call is checked again in invoke.ts.
  */
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import { UriTemplate } from "@modelcontextprotocol/sdk/shared/uriTemplate.js";
+import { ErrorCode, McpError, SubscribeRequestSchema, UnsubscribeRequestSchema } from "@modelcontextprotocol/sdk/types.js";
 import { McpAgent } from "agents/mcp";
 import { z } from "zod";
 import { readConfig } from "../../config";
@@ -25,10 +27,12 @@ import { identityProvider } from "../../upstream";
 import { callerTokenSource } from "../../upstream/token-source";
 import { auditSink } from "../audit";
 import { CALLER_HEADER, type Caller, decodeCaller, GrantRefSchema } from "../caller";
+import { withCompletionContext } from "../completions";
 import { CANNOT_CONFIRM, confirmationSchema, interpretAnswer, NO_ANSWER } from "../confirm";
 import type { ToolContext } from "../define";
 import { mayListRestrictedTools, toolInView, visibleResources } from "../policy";
 import { PROMPTS, RESOURCES, TOOLS } from "../registry";
+import { COUNTER_URI } from "../resources/counter";
 import { type RegisteredV1, registerOnV1, type V1Extra } from "./register-v1";
 
 export interface SessionState {
@@ -48,7 +52,12 @@ const GRANT_TOUCH_MS = 5 * 60 * 1000;
 const DAY_MS = 24 * 60 * 60 * 1000;
 
 export class GitHubMcpAgent extends McpAgent<Env, SessionState, SessionProps> {
-	server = new McpServer({ name: SERVER_NAME, version: SERVER_VERSION }, { instructions: SERVER_INSTRUCTIONS });
+	server = new McpServer(
+		{ name: SERVER_NAME, version: SERVER_VERSION },
+		// logging: MCP 2025-era clients may set a level (logging/setLevel); resources.subscribe: a
+		// session can watch the counter (removed from the 2026-07-28 revision, which has no sessions).
+		{ instructions: SERVER_INSTRUCTIONS, capabilities: { logging: {}, resources: { subscribe: true } } },
+	);
 
 	override initialState: SessionState = { counter: 0 };
 
@@ -66,6 +75,7 @@ export class GitHubMcpAgent extends McpAgent<Env, SessionState, SessionProps> {
 		const stored = SessionPropsSchema.safeParse(this.props);
 		if (!stored.success) await this.updateProps();
 		else if (JSON.stringify(this.props) !== JSON.stringify(stored.data)) await this.updateProps(stored.data);
+		await this.#restoreSubscriptions();
 		this.#registered = registerOnV1(
 			this.server,
 			{ tools: TOOLS, resources: RESOURCES, prompts: PROMPTS },
@@ -80,15 +90,15 @@ export class GitHubMcpAgent extends McpAgent<Env, SessionState, SessionProps> {
 	/** Streamable HTTP: every request reaches the session as a WebSocket connect with its headers. */
 	override async onConnect(...args: Parameters<McpAgent<Env, SessionState, SessionProps>["onConnect"]>): Promise<void> {
 		const [, { request }] = args;
-		await this.#beforeRequest(request.headers.get(CALLER_HEADER));
-		return super.onConnect(...args);
+		const caller = await this.#beforeRequest(request.headers.get(CALLER_HEADER));
+		return withCompletionContext(this.#callerContext(caller), () => super.onConnect(...args));
 	}
 
 	/** HTTP+SSE: every POST to /sse/message. */
 	override async onSSEMcpMessage(...args: Parameters<McpAgent<Env, SessionState, SessionProps>["onSSEMcpMessage"]>): Promise<Error | null> {
 		const header = args[2]?.requestInfo?.headers?.[CALLER_HEADER];
-		await this.#beforeRequest(Array.isArray(header) ? header[0] : header);
-		return super.onSSEMcpMessage(...args);
+		const caller = await this.#beforeRequest(Array.isArray(header) ? header[0] : header);
+		return withCompletionContext(this.#callerContext(caller), () => super.onSSEMcpMessage(...args));
 	}
 
 	/** Idle cleanup (agents' scheduler): delete everything once nothing happened for SESSION_IDLE_DAYS. */
@@ -114,10 +124,10 @@ export class GitHubMcpAgent extends McpAgent<Env, SessionState, SessionProps> {
 			.catch(() => {});
 	}
 
-	async #beforeRequest(header: string | null | undefined): Promise<void> {
+	async #beforeRequest(header: string | null | undefined): Promise<Caller | null> {
 		const caller = decodeCaller(header);
 		await this.#noteActivity();
-		if (!caller || !this.#registered) return;
+		if (!caller || !this.#registered) return caller;
 		const config = readConfig(this.env);
 		const restrictedAllowed = await mayListRestrictedTools(config.writeAllowList, caller, () => this.#github(caller));
 		let changed = false;
@@ -135,6 +145,7 @@ export class GitHubMcpAgent extends McpAgent<Env, SessionState, SessionProps> {
 		// The list this session sees changed (a step-up, another token's view): tell the client.
 		if (changed && this.#listedOnce) this.server.sendToolListChanged();
 		this.#listedOnce = true;
+		return caller;
 	}
 
 	async #noteActivity(): Promise<void> {
@@ -174,7 +185,10 @@ export class GitHubMcpAgent extends McpAgent<Env, SessionState, SessionProps> {
 	#context(extra: V1Extra): ToolContext {
 		const headers = extra.requestInfo?.headers ?? {};
 		const raw = headers[CALLER_HEADER];
-		const caller = decodeCaller(Array.isArray(raw) ? raw[0] : raw);
+		return this.#callerContext(decodeCaller(Array.isArray(raw) ? raw[0] : raw), extra);
+	}
+
+	#callerContext(caller: Caller | null, extra?: V1Extra): ToolContext {
 		const agent = this;
 		return {
 			caller,
@@ -183,6 +197,7 @@ export class GitHubMcpAgent extends McpAgent<Env, SessionState, SessionProps> {
 				return this.#github(caller, extra);
 			},
 			async confirm(request) {
+				if (!extra) return { confirmed: false, result: CANNOT_CONFIRM };
 				if (!agent.server.server.getClientCapabilities()?.elicitation) return { confirmed: false, result: CANNOT_CONFIRM };
 				try {
 					const answer = await agent.elicitInput(
@@ -203,14 +218,39 @@ export class GitHubMcpAgent extends McpAgent<Env, SessionState, SessionProps> {
 				},
 			},
 			installationUrl: caller ? identityProvider(this.env).installationUrl() : null,
-			signal: extra.signal,
+			...(extra ? { signal: extra.signal } : {}),
 		};
 	}
 
-	/** Tell clients reading the counter resource that it changed. */
+	/** Tell a client that subscribed to the counter resource that it changed (and only such a client). */
 	override onStateChanged(_state: SessionState | undefined): void {
-		this.server.server.sendResourceUpdated({ uri: "counter://session" }).catch(() => {
+		if (!this.#subscriptions.has(COUNTER_URI)) return;
+		this.server.server.sendResourceUpdated({ uri: COUNTER_URI }).catch(() => {
 			// No open stream to notify on: the client reads the new value on its next request.
+		});
+	}
+
+	/** The resource URIs this session subscribed to (resources/subscribe), kept in its storage. */
+	#subscriptions = new Set<string>();
+
+	async #restoreSubscriptions(): Promise<void> {
+		this.#subscriptions = new Set((await this.ctx.storage.get<string[]>("subscriptions")) ?? []);
+		const server = this.server.server;
+		// Only resources this server has: a fixed URI, or one its templates match.
+		const known = (uri: string) =>
+			RESOURCES.some((resource) =>
+				resource.kind === "fixed" ? resource.uri === uri : new UriTemplate(resource.uriTemplate).match(uri) !== null,
+			);
+		server.setRequestHandler(SubscribeRequestSchema, async (request) => {
+			if (!known(request.params.uri)) throw new McpError(ErrorCode.InvalidParams, `Resource ${request.params.uri.slice(0, 200)} not found`);
+			this.#subscriptions.add(request.params.uri);
+			await this.ctx.storage.put("subscriptions", [...this.#subscriptions]);
+			return {};
+		});
+		server.setRequestHandler(UnsubscribeRequestSchema, async (request) => {
+			this.#subscriptions.delete(request.params.uri);
+			await this.ctx.storage.put("subscriptions", [...this.#subscriptions]);
+			return {};
 		});
 	}
 

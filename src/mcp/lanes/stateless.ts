@@ -30,6 +30,7 @@ import { identityProvider } from "../../upstream";
 import { callerTokenSource } from "../../upstream/token-source";
 import { auditSink } from "../audit";
 import type { Caller } from "../caller";
+import { withCompletionContext } from "../completions";
 import { CANNOT_CONFIRM, confirmationSchema, type ElicitAnswer, interpretAnswer } from "../confirm";
 import { type Infer, type Shape, type ToolContext, type ToolDefinition, type ToolResult, templateVariables } from "../define";
 import { ConfirmationPending, invokeTool } from "../invoke";
@@ -80,7 +81,9 @@ export function serveStateless(request: Request, parsedBody: unknown, lane: Stat
 		scopes: [...lane.caller.scopes],
 		extra: { [LANE_KEY]: lane },
 	};
-	return handler.fetch(request, { authInfo, parsedBody });
+	const config = readConfig(lane.env);
+	// Completers (completions.ts) read the caller from here: the SDK gives them no request context.
+	return withCompletionContext(contextFor(lane.caller, lane.env, config), () => handler.fetch(request, { authInfo, parsedBody }));
 }
 
 async function buildServer({ caller, env }: StatelessRequest): Promise<McpServer> {
@@ -129,7 +132,7 @@ async function buildServer({ caller, env }: StatelessRequest): Promise<McpServer
 		} else {
 			server.registerResource(
 				resource.name,
-				new ResourceTemplate(resource.uriTemplate, { list: undefined }),
+				new ResourceTemplate(resource.uriTemplate, { list: undefined, ...(resource.complete ? { complete: resource.complete } : {}) }),
 				metadata,
 				async (uri: URL, variables: Record<string, string | string[]>, ctx: ServerContext) => ({
 					contents: [await resource.read(uri.href, templateVariables(variables), contextFor(caller, env, config, ctx))],
@@ -181,12 +184,13 @@ function userCache(env: Env, config: Config, caller: Caller): ResponseCache {
 	};
 }
 
-function contextFor(caller: Caller, env: Env, config: Config, ctx: ServerContext): ToolContext {
+function contextFor(caller: Caller, env: Env, config: Config, ctx?: ServerContext): ToolContext {
 	const store = () => userStore(env, config.jurisdiction, caller.user.id);
 	return {
 		caller,
-		github: () => githubFor(caller, env, config, ctx.mcpReq.signal),
+		github: () => githubFor(caller, env, config, ctx?.mcpReq.signal),
 		async confirm(request) {
+			if (!ctx) return { confirmed: false, result: CANNOT_CONFIRM };
 			const answer = ctx.mcpReq.inputResponses?.[CONFIRM_KEY];
 			if (answer !== undefined) return interpretAnswer(answer as ElicitAnswer, request);
 			// Capabilities travel with every 2026-07-28 request: ask only a client that can show a form.
@@ -206,6 +210,6 @@ function contextFor(caller: Caller, env: Env, config: Config, ctx: ServerContext
 			add: (amount) => store().counterAdd(amount),
 		},
 		installationUrl: identityProvider(env).installationUrl(),
-		signal: ctx.mcpReq.signal,
+		...(ctx ? { signal: ctx.mcpReq.signal } : {}),
 	};
 }
