@@ -18,6 +18,7 @@ export interface ConformanceCheck {
 	status: string;
 	errorMessage?: string;
 	description?: string;
+	details?: unknown;
 }
 
 export interface ScenarioResult {
