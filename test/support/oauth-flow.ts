@@ -80,10 +80,15 @@ export class OAuthFlow {
 		return response;
 	}
 
-	async register(metadata: Record<string, unknown> = {}): Promise<{ client_id: string }> {
+	/**
+	 * Dynamic registration. Each call comes from its own client address (CF-Connecting-IP, which
+	 * Cloudflare sets in production), so the per-address registration limit, tested on its own in
+	 * test/worker/registration.test.ts, never throttles the other tests.
+	 */
+	async register(metadata: Record<string, unknown> = {}, clientAddress = testClientAddress()): Promise<{ client_id: string }> {
 		const response = await this.request("/register", {
 			method: "POST",
-			headers: { "Content-Type": "application/json" },
+			headers: { "Content-Type": "application/json", "CF-Connecting-IP": clientAddress },
 			body: JSON.stringify({
 				client_name: "Test MCP Client",
 				redirect_uris: [this.redirectUri],
@@ -197,6 +202,12 @@ export class OAuthFlow {
 		const body = (await tokens.json()) as { access_token: string; refresh_token: string; scope: string };
 		return { clientId, accessToken: body.access_token, refreshToken: body.refresh_token, scope: body.scope, jar: consent.jar };
 	}
+}
+
+/** An address from 198.18.0.0/15 (RFC 2544, benchmarking): never a real client's. */
+export function testClientAddress(): string {
+	const bytes = crypto.getRandomValues(new Uint8Array(2));
+	return `198.18.${bytes[0]}.${bytes[1]}`;
 }
 
 /**

@@ -5,16 +5,10 @@
  * remote plain http, fragments and userinfo are refused, however they are spelled.
  */
 import { describe, expect, it } from "vitest";
-import { OAuthFlow, signInAtGithub } from "../support/oauth-flow";
+import { OAuthFlow, signInAtGithub, testClientAddress } from "../support/oauth-flow";
 import { countKeys, ORIGIN, send } from "./harness";
 
-/** A client address no other test uses, so each test has the registration limit to itself. */
-function freshIp(): string {
-	const bytes = crypto.getRandomValues(new Uint8Array(3));
-	return `10.${bytes[0]}.${bytes[1]}.${bytes[2]}`;
-}
-
-async function register(metadata: Record<string, unknown>, ip = freshIp()): Promise<Response> {
+async function register(metadata: Record<string, unknown>, ip = testClientAddress()): Promise<Response> {
 	return send(
 		new Request(new URL("/register", ORIGIN), {
 			method: "POST",
@@ -92,7 +86,7 @@ describe("POST /register: redirect URIs", () => {
 
 describe("POST /register: the limit per client address (REGISTRATION_RATE_LIMITER, 10 a minute)", () => {
 	it("answers 429 with Retry-After over the limit, stores nothing, and leaves other addresses alone", async () => {
-		const ip = freshIp();
+		const ip = testClientAddress();
 		let accepted = 0;
 		let refused: Response | null = null;
 		for (let attempt = 0; attempt < 15 && !refused; attempt++) {
