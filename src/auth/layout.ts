@@ -70,8 +70,9 @@ function styleHashSource(): Promise<string> {
 export interface PagePolicy {
 	/**
 	 * Where the page's forms may post, and every place the browser is redirected to after a post:
-	 * browsers check `form-action` on each redirect of a form submission too (CSP Level 3, checked
-	 * in Chromium by test/clients/consent-pages.test.ts). CSP sources: "'self'", an origin, or a
+	 * browsers check `form-action` on each redirect of a form submission too. Checked in Chromium:
+	 * with `form-action 'self'` alone, the consent page's Allow (302 to GitHub) and Deny (302 to the
+	 * client's redirect URI) both stop at the consent page. CSP sources: "'self'", an origin, or a
 	 * scheme ("cursor:"). Empty (the default) for a page without forms: `form-action 'none'`.
 	 */
 	formAction?: readonly string[];
