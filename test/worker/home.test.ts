@@ -39,6 +39,10 @@ describe("GET / (home page)", () => {
 		expect(text).not.toContain(ORIGIN);
 	});
 
+	it("links to the connected apps page", async () => {
+		expect(await (await call("/")).text()).toContain('<a href="/connections">Connected apps</a>');
+	});
+
 	it("loads nothing from elsewhere and runs no script", async () => {
 		const page = await (await call("/")).text();
 		expect(page).not.toMatch(/<script|<link|<img|<iframe|@import|url\(/i);
