@@ -17,15 +17,22 @@ export default defineConfig({
 				plugins: [
 					cloudflareTest(({ inject }) => {
 						const standIn = inject("githubStandIn");
+						const secrets = {
+							GITHUB_CLIENT_ID: standIn.clientId,
+							GITHUB_CLIENT_SECRET: standIn.clientSecret,
+							SESSION_SECRET: "test-only-0123456789abcdef0123456789abcdef",
+						};
+						// wrangler.jsonc declares these as required secrets, and wrangler reads secrets from
+						// .dev.vars, .env or the environment (never from bindings) and warns about each
+						// missing one: provide them where it looks. The bindings below are what the tests use.
+						Object.assign(process.env, secrets);
 						return {
 							wrangler: { configPath: "./wrangler.jsonc" },
 							miniflare: {
 								bindings: {
-									GITHUB_CLIENT_ID: standIn.clientId,
-									GITHUB_CLIENT_SECRET: standIn.clientSecret,
+									...secrets,
 									GITHUB_BASE_URL: standIn.baseUrl,
 									GITHUB_API_URL: standIn.apiUrl,
-									SESSION_SECRET: "test-only-0123456789abcdef0123456789abcdef",
 									// The tests serve the Worker on several example.com hostnames.
 									ALLOWED_HOSTS: "*.example.com",
 									// The write tools are limited to members of octo-org (octocat is one; hubot is not).

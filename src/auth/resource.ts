@@ -5,8 +5,18 @@
  * (https://host/mcp, https://host/sse). The library compares resources exactly (one registered
  * resource per token), so those spellings are mapped to the origin before it sees the request:
  * a client asking for /mcp gets a token that works on /mcp and /sse, still bound to this server.
- * Anything else (another host, another path) is passed through unchanged and stays invalid_target.
+ * Anything else (another host, another port, another path) is passed through unchanged and stays
+ * invalid_target.
+ *
+ * A spelling of this origin with a query, a fragment or userinfo is refused too: the library would
+ * map `https://host/?x=1` to the bare origin (RFC 8707 §2.2 lets a resource name a URL that adds
+ * query parameters), but this server's resource has no query parameters to name, and one rule
+ * ("the origin, or the URL of an MCP endpoint, as written") is easier to audit. Such a value is
+ * replaced by REFUSED_RESOURCE, which the library refuses with invalid_target like any other.
  */
+
+/** Not a resource URI at all (no authority): the library answers invalid_target for it. */
+const REFUSED_RESOURCE = "urn:invalid-resource";
 
 /** The resource spellings that mean this server, for an origin. */
 function aliasesOf(origin: string): Set<string> {
@@ -18,7 +28,8 @@ export function canonicalResource(value: string, origin: string): string {
 	if (!URL.canParse(value)) return value;
 	const url = new URL(value);
 	// Scheme and host compare case-insensitively; path and port exactly (the library's rule).
-	if (url.origin !== origin || url.search !== "" || url.hash !== "" || url.username !== "" || url.password !== "") return value;
+	if (url.origin !== origin) return value;
+	if (url.search !== "" || value.includes("#") || url.username !== "" || url.password !== "") return REFUSED_RESOURCE;
 	return aliasesOf(origin).has(`${url.origin}${url.pathname}`) ? origin : value;
 }
 

@@ -23,7 +23,7 @@ let proxy: Awaited<ReturnType<typeof startBearerProxy>>;
 
 beforeAll(async () => {
 	// The suite opens a session per scenario and never closes them: lift the per-grant cap for this run.
-	server = await startDevServer({ vars: { MAX_SESSIONS_PER_GRANT: "1000" } });
+	server = await startDevServer({ settings: { MAX_SESSIONS_PER_GRANT: "1000" } });
 	const { accessToken } = await new OAuthFlow({ origin: server.origin }).signIn({ scopes: ALL_MCP_SCOPES });
 	proxy = await startBearerProxy(server.origin, accessToken);
 });

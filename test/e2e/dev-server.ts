@@ -29,7 +29,14 @@ async function freePort(): Promise<number> {
 	});
 }
 
-export async function startDevServer(options: { vars?: Record<string, string> } = {}): Promise<DevServer> {
+export interface DevServerOptions {
+	/** Extra environment for wrangler (e.g. NODE_EXTRA_CA_CERTS for a local HTTPS server's CA). */
+	env?: Record<string, string>;
+	/** Settings beyond the stand-in's, e.g. ALLOWED_ORIGINS. */
+	settings?: Record<string, string>;
+}
+
+export async function startDevServer(options: DevServerOptions = {}): Promise<DevServer> {
 	const standIn = inject("githubStandIn");
 	const port = await freePort();
 	const persistTo = mkdtempSync(join(tmpdir(), "mcp-e2e-"));
@@ -39,15 +46,16 @@ export async function startDevServer(options: { vars?: Record<string, string> } 
 		persistTo,
 		// Its own devtools port: several servers (and other test runs) start side by side.
 		extraArgs: ["--inspector-port", String(await freePort())],
-		vars: {
+		settings: {
 			GITHUB_CLIENT_ID: standIn.clientId,
 			GITHUB_CLIENT_SECRET: standIn.clientSecret,
 			GITHUB_BASE_URL: standIn.baseUrl,
 			GITHUB_API_URL: standIn.apiUrl,
 			SESSION_SECRET: "e2e-only-0123456789abcdef0123456789abcdef",
 			MCP_JURISDICTION: "",
-			...options.vars,
+			...options.settings,
 		},
+		...(options.env ? { env: options.env } : {}),
 	});
 	let output = "";
 	child.stdout?.on("data", (chunk: Buffer) => {

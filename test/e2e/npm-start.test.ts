@@ -1,15 +1,31 @@
 /**
- * `npm start` as a newcomer runs it: no .dev.vars, no GitHub OAuth App. It must serve the
- * Worker offline, start the GitHub development stand-in (and say so), and a real MCP client must
- * be able to sign in end to end and call a tool.
+ * `npm start` as a newcomer runs it: no .dev.vars, no GitHub OAuth App. It must serve the Worker
+ * offline, start the GitHub development stand-in (and say so), let a real MCP client sign in end
+ * to end, and print no warning when nothing is wrong. The same for an old .dev.vars that still
+ * names the session secret COOKIE_ENCRYPTION_KEY, and for `npm run dev:authless`.
  */
-import { spawn } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { PROJECT_ROOT, waitForHttp } from "../../scripts/wrangler-dev.mjs";
 import { modernRequest, readResponse } from "../support/mcp-wire";
 import { OAuthFlow } from "../support/oauth-flow";
+
+/** Signs in as the stand-in's octocat and calls whoami on the 2026-07-28 lane. */
+async function whoami(origin: string): Promise<unknown> {
+	const flow = new OAuthFlow({ origin });
+	const { accessToken } = await flow.signIn();
+	const call = modernRequest("tools/call", { name: "whoami", arguments: {} });
+	const response = await flow.request("/mcp", {
+		method: "POST",
+		headers: { ...call.headers, Authorization: `Bearer ${accessToken}` },
+		body: call.body,
+	});
+	return (await readResponse(response)).result?.structuredContent;
+}
 
 async function freePort(): Promise<number> {
 	return new Promise((resolve) => {
@@ -20,25 +36,26 @@ async function freePort(): Promise<number> {
 	});
 }
 
-let child: ReturnType<typeof spawn>;
-let output = "";
-let origin = "";
-let standInPort = 0;
+/** What must never appear when nothing is wrong (wrangler's warnings, and the library's). */
+const WARNINGS = [/▲ \[WARNING\]/, /\[WARNING\]/, /Missing required secrets/, /global_fetch_strictly_public/, /CIMD .* is disabled/];
 
-beforeAll(async () => {
+interface Started {
+	origin: string;
+	standInPort: number;
+	output(): string;
+	stop(): Promise<void>;
+}
+
+async function start(script: string[], env: Record<string, string>): Promise<Started> {
 	const port = await freePort();
-	standInPort = await freePort();
-	origin = `http://localhost:${port}`;
-	child = spawn("npm", ["start", "--silent"], {
+	const standInPort = await freePort();
+	const origin = `http://localhost:${port}`;
+	let output = "";
+	const child: ChildProcess = spawn("npm", [...script, "--silent"], {
 		cwd: PROJECT_ROOT,
 		detached: true,
 		stdio: ["ignore", "pipe", "pipe"],
-		env: {
-			...process.env,
-			PORT: String(port),
-			GITHUB_STANDIN_PORT: String(standInPort),
-			DEV_VARS_FILE: join(PROJECT_ROOT, "no-such-dev-vars"),
-		},
+		env: { ...process.env, PORT: String(port), GITHUB_STANDIN_PORT: String(standInPort), ...env },
 	});
 	child.stdout?.on("data", (chunk: Buffer) => {
 		output += chunk.toString();
@@ -46,41 +63,113 @@ beforeAll(async () => {
 	child.stderr?.on("data", (chunk: Buffer) => {
 		output += chunk.toString();
 	});
-	await waitForHttp(`${origin}/.well-known/oauth-authorization-server`, 90_000).catch((error: Error) => {
+	await waitForHttp(`${origin}/`, 90_000).catch((error: Error) => {
 		throw new Error(`${error.message}\n${output}`);
 	});
-});
+	return {
+		origin,
+		standInPort,
+		output: () => output,
+		async stop() {
+			if (child.pid && child.exitCode === null) {
+				const exited = new Promise((resolve) => child.once("exit", resolve));
+				process.kill(-child.pid, "SIGINT");
+				const timer = setTimeout(() => child.pid && process.kill(-child.pid, "SIGKILL"), 8_000);
+				await exited;
+				clearTimeout(timer);
+			}
+		},
+	};
+}
 
-afterAll(async () => {
-	if (child?.pid && child.exitCode === null) {
-		const exited = new Promise((resolve) => child.once("exit", resolve));
-		process.kill(-child.pid, "SIGINT");
-		const timer = setTimeout(() => child.pid && process.kill(-child.pid, "SIGKILL"), 8_000);
-		await exited;
-		clearTimeout(timer);
-	}
-});
+function expectNoWarning(output: string): void {
+	for (const warning of WARNINGS) expect(output, `output:\n${output}`).not.toMatch(warning);
+}
 
 describe("npm start with nothing configured", () => {
+	let server: Started;
+	beforeAll(async () => {
+		server = await start(["start"], { DEV_VARS_FILE: join(PROJECT_ROOT, "no-such-dev-vars") });
+	});
+	afterAll(async () => {
+		await server?.stop();
+	});
+
 	it("says it is using the GitHub development stand-in, and where the MCP server is", () => {
-		expect(output).toContain("GitHub development stand-in");
-		expect(output).toContain(`${origin}/mcp`);
+		expect(server.output()).toContain("GitHub development stand-in");
+		expect(server.output()).toContain(`${server.origin}/mcp`);
 	});
 
 	it("serves a stand-in page labelled as a development stand-in", async () => {
-		const page = await (await fetch(`http://127.0.0.1:${standInPort}/`)).text();
+		const page = await (await fetch(`http://127.0.0.1:${server.standInPort}/`)).text();
 		expect(page).toMatch(/development stand-in/i);
 	});
 
 	it("lets an MCP client sign in end to end and call whoami", async () => {
-		const flow = new OAuthFlow({ origin });
-		const { accessToken } = await flow.signIn();
-		const call = modernRequest("tools/call", { name: "whoami", arguments: {} });
-		const response = await flow.request("/mcp", {
+		expect(await whoami(server.origin)).toMatchObject({ login: "octocat", id: "583231" });
+	});
+
+	it("printed no warning, once the Worker has served a sign-in and MCP", () => {
+		expectNoWarning(server.output());
+	});
+});
+
+describe("npm start with an old .dev.vars (COOKIE_ENCRYPTION_KEY)", () => {
+	let server: Started;
+	let directory: string;
+	beforeAll(async () => {
+		directory = mkdtempSync(join(tmpdir(), "old-dev-vars-"));
+		const devVars = join(directory, ".dev.vars");
+		writeFileSync(
+			devVars,
+			[
+				"GITHUB_CLIENT_ID=<your-github-oauth-app-client-id>",
+				"GITHUB_CLIENT_SECRET=<your-github-oauth-app-client-secret>",
+				`COOKIE_ENCRYPTION_KEY=${"0123456789abcdef".repeat(4)}`,
+			].join("\n"),
+		);
+		server = await start(["start"], { DEV_VARS_FILE: devVars });
+	});
+	afterAll(async () => {
+		await server?.stop();
+		rmSync(directory, { recursive: true, force: true });
+	});
+
+	it("says in one line that it uses the old name as SESSION_SECRET, signs in, and prints no warning", async () => {
+		const notices = server
+			.output()
+			.split("\n")
+			.filter((line) => line.includes("COOKIE_ENCRYPTION_KEY"));
+		expect(notices).toHaveLength(1);
+		expect(notices[0]).toContain("SESSION_SECRET");
+		expect(await whoami(server.origin)).toMatchObject({ login: "octocat" });
+		expectNoWarning(server.output());
+	});
+});
+
+describe("npm run dev:authless", () => {
+	let server: Started;
+	beforeAll(async () => {
+		server = await start(["run", "dev:authless"], {});
+	});
+	afterAll(async () => {
+		await server?.stop();
+	});
+
+	it("serves MCP without sign-in and prints no warning", async () => {
+		const response = await fetch(`${server.origin}/mcp`, {
 			method: "POST",
-			headers: { ...call.headers, Authorization: `Bearer ${accessToken}` },
-			body: call.body,
+			headers: { "Content-Type": "application/json", Accept: "application/json, text/event-stream" },
+			body: JSON.stringify({
+				jsonrpc: "2.0",
+				id: 1,
+				method: "initialize",
+				params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "npm-start-test", version: "1.0.0" } },
+			}),
 		});
-		expect((await readResponse(response)).result).toMatchObject({ structuredContent: { login: "octocat", id: "583231" } });
+		expect(response.status).toBe(200);
+		await response.body?.cancel();
+		expect(server.output()).toContain("Authless MCP server");
+		expectNoWarning(server.output());
 	});
 });

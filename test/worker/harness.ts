@@ -33,6 +33,18 @@ export function call(input: string | URL, init: RequestInit = {}): Promise<Respo
 	return send(new Request(new URL(input, ORIGIN), { ...init, redirect: "manual" }));
 }
 
+/** Counts KV keys under a prefix: to prove that a refused request stored nothing. */
+export async function countKeys(prefix: string): Promise<number> {
+	let count = 0;
+	let cursor: string | undefined;
+	do {
+		const page = await env.OAUTH_KV.list({ prefix, ...(cursor ? { cursor } : {}) });
+		count += page.keys.length;
+		cursor = page.list_complete ? undefined : page.cursor;
+	} while (cursor);
+	return count;
+}
+
 /** Props for octocat (or another seeded user) with a freshly minted, optionally faulty, GitHub token. */
 export async function userProps(user: GrantProps["user"] = OCTOCAT, fault?: StandInFault): Promise<GrantProps> {
 	const scopes = ["read:user", "user:email", "repo"];

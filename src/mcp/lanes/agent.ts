@@ -39,6 +39,18 @@ export interface SessionState {
 	counter: number;
 }
 
+/** Whether agents' bridged message header (base64 JSON-RPC) holds at least one request. */
+function carriesRequest(header: string | null): boolean {
+	if (!header) return false;
+	try {
+		const parsed: unknown = JSON.parse(new TextDecoder().decode(Uint8Array.from(atob(header), (c) => c.charCodeAt(0))));
+		const messages = Array.isArray(parsed) ? parsed : [parsed];
+		return messages.some((message) => typeof message === "object" && message !== null && "method" in message && "id" in message);
+	} catch {
+		return false;
+	}
+}
+
 /** What the session stores about its grant: a reference, no secret. */
 export const SessionPropsSchema = z.object({ v: z.literal(2), grant: GrantRefSchema });
 export type SessionProps = z.infer<typeof SessionPropsSchema>;
@@ -50,6 +62,21 @@ const ACTIVITY_WRITE_MS = 60 * 60 * 1000;
 /** The session tells its grant it is in use at most this often (the open-sessions limit). */
 const GRANT_TOUCH_MS = 5 * 60 * 1000;
 const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** The first protocol revision whose clients expect a priming event on an SSE response. */
+const PRIMING_SINCE = "2025-11-25";
+/** How long a client waits before reconnecting a dropped stream (the SSE `retry` field). */
+export const SSE_RETRY_MS = 2_000;
+/** agents' internal headers on the WebSocket that carries each Streamable HTTP request to the session. */
+const BRIDGED_METHOD_HEADER = "cf-mcp-method";
+const BRIDGED_MESSAGE_HEADER = "cf-mcp-message";
+/**
+ * The event store (agents' DurableObjectEventStore) names events `<streamId>:<seq>`, with seq from
+ * 1 in 16 hex digits, and the stream of a POST is its connection's id. Sequence 0 is never stored,
+ * so a reconnect with `<connection id>:0000000000000000` as Last-Event-ID resolves to that stream
+ * and replays it from its first stored event.
+ */
+const PRIMING_SEQUENCE = "0".repeat(16);
 
 export class GitHubMcpAgent extends McpAgent<Env, SessionState, SessionProps> {
 	server = new McpServer(
@@ -89,9 +116,31 @@ export class GitHubMcpAgent extends McpAgent<Env, SessionState, SessionProps> {
 
 	/** Streamable HTTP: every request reaches the session as a WebSocket connect with its headers. */
 	override async onConnect(...args: Parameters<McpAgent<Env, SessionState, SessionProps>["onConnect"]>): Promise<void> {
-		const [, { request }] = args;
+		const [connection, { request }] = args;
 		const caller = await this.#beforeRequest(request.headers.get(CALLER_HEADER));
+		this.#primeStream(connection, request);
 		return withCompletionContext(this.#callerContext(caller), () => super.onConnect(...args));
+	}
+
+	/**
+	 * MCP 2025-11-25, Streamable HTTP "Sending Messages to the Server": when the server answers a POST
+	 * with an SSE stream, it SHOULD first send an event with an id and an empty data field, so a
+	 * client whose connection drops can resume it with Last-Event-ID; `retry` says how long to wait.
+	 * Clients of earlier revisions may not expect an event without a message, so they get none. The
+	 * Worker forwards the frame verbatim, ahead of the responses the transport writes next.
+	 */
+	#primeStream(connection: Parameters<McpAgent<Env, SessionState, SessionProps>["onConnect"]>[0], request: Request): void {
+		if (this.getTransportType() !== "streamable-http" || request.headers.get(BRIDGED_METHOD_HEADER) !== "POST") return;
+		const version = request.headers.get("mcp-protocol-version");
+		if (!version || version < PRIMING_SINCE) return;
+		// Notifications and responses alone get 202 and no stream.
+		if (!carriesRequest(request.headers.get(BRIDGED_MESSAGE_HEADER))) return;
+		connection.send(
+			JSON.stringify({
+				type: "cf_mcp_agent_event",
+				event: `id: ${connection.id}:${PRIMING_SEQUENCE}\nretry: ${SSE_RETRY_MS}\ndata: \n\n`,
+			}),
+		);
 	}
 
 	/** HTTP+SSE: every POST to /sse/message. */
