@@ -37,6 +37,8 @@ const OURS = [
 	["/mcp with a trailing slash", `${ORIGIN}/mcp/`],
 	["an upper-case scheme and host", "HTTPS://MCP.EXAMPLE.COM/mcp"],
 	["the default port written out", "https://mcp.example.com:443/sse"],
+	["the /mcp URL with the connection's view", `${ORIGIN}/mcp?toolsets=issues,repos&readonly=1`],
+	["the /sse URL with toolsets", `${ORIGIN}/sse?toolsets=files`],
 ] as const;
 
 const FOREIGN = [
@@ -50,6 +52,9 @@ const FOREIGN = [
 	["/sse with a suffix", `${ORIGIN}/sse-other`],
 	["a query on the origin", `${ORIGIN}/?x=1`],
 	["a query on /mcp", `${ORIGIN}/mcp?x=1`],
+	["a view parameter next to another", `${ORIGIN}/mcp?toolsets=issues&x=1`],
+	["a view parameter on the origin", `${ORIGIN}/?toolsets=issues`],
+	["a view parameter on another path", `${ORIGIN}/mcp2?readonly=1`],
 	["a fragment", `${ORIGIN}/mcp#frag`],
 	["userinfo", "https://user@mcp.example.com/mcp"],
 	["plain http", "http://mcp.example.com/mcp"],
