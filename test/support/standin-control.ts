@@ -1,0 +1,48 @@
+/**
+ * More of the GitHub stand-in's control endpoints (scripts/github-standin/control.mjs), for tests
+ * that inject faults or count writes: a login's fault schedule, and the write log of a repository
+ * with each write's outcome (a scratch repository belongs to one test, whichever token wrote).
+ */
+
+/** A write (POST, PATCH, PUT, DELETE) that reached the stand-in's REST API, as the write log keeps it. */
+export interface StandInWriteOutcome {
+	at: string;
+	method: string;
+	path: string;
+	repo: string | null;
+	/** The HTTP status answered; 0 when no response was sent (a reset or a hang). */
+	status: number;
+	/** The injected fault that answered instead of the route, if any. */
+	fault: string | null;
+}
+
+/** Every write that reached "GitHub" for one repository (`owner/name`), faulted or not. */
+export async function repoWrites(baseUrl: string, repo: string): Promise<StandInWriteOutcome[]> {
+	const response = await fetch(`${baseUrl}/_standin/writes?repo=${encodeURIComponent(repo)}`);
+	return ((await response.json()) as { writes: StandInWriteOutcome[] }).writes;
+}
+
+/** A fault schedule for one login's REST API calls (see scripts/github-standin/faults.mjs). */
+export interface StandInFaultSchedule {
+	latencyMs?: number;
+	serverErrorRate?: number;
+	resetRate?: number;
+	rateLimitRate?: number;
+	retryAfterSeconds?: number;
+	/** With a seed, the sequence of outcomes is the same on every run. */
+	seed?: number;
+}
+
+/** Sets the schedule for `login` only, so nobody else's calls are slowed or failed. */
+export async function setStandInFaults(baseUrl: string, login: string, schedule: StandInFaultSchedule): Promise<void> {
+	const response = await fetch(`${baseUrl}/_standin/faults`, {
+		method: "POST",
+		headers: { "Content-Type": "application/json" },
+		body: JSON.stringify({ login, ...schedule }),
+	});
+	if (response.status !== 200) throw new Error(`stand-in fault schedule failed: ${response.status} ${await response.text()}`);
+}
+
+export async function clearStandInFaults(baseUrl: string, login: string): Promise<void> {
+	await fetch(`${baseUrl}/_standin/faults?login=${encodeURIComponent(login)}`, { method: "DELETE" });
+}
