@@ -59,7 +59,7 @@ function objectSchema(shape: Shape): z.ZodObject {
 
 const handler = createMcpHandler(
 	async ({ authInfo }) => {
-		const lane = authInfo?.extra?.[LANE_KEY] as StatelessRequest | undefined;
+		const lane = authInfo?.extra?.[LANE_KEY] as LaneRequest | undefined;
 		if (!lane) throw new Error("the stateless lane was reached without a caller");
 		return buildServer(lane);
 	},
@@ -71,19 +71,27 @@ const handler = createMcpHandler(
 	},
 );
 
+/** One request as the server factory sees it. */
+interface LaneRequest extends StatelessRequest {
+	/** A tools/list: the only request whose answer depends on the allow-list. */
+	listsTools: boolean;
+}
+
 /** Serves one 2026-07-28 request (the guard has authenticated and checked it). */
 export function serveStateless(request: Request, parsedBody: unknown, lane: StatelessRequest): Promise<Response> {
+	const listsTools = typeof parsedBody === "object" && parsedBody !== null && "method" in parsedBody && parsedBody.method === "tools/list";
+	const laneRequest: LaneRequest = { ...lane, listsTools };
 	const authInfo: AuthInfo = {
 		// The bearer token stays with the guard: nothing in this lane needs it.
 		token: "",
 		clientId: lane.caller.grant.clientId,
 		scopes: [...lane.caller.scopes],
-		extra: { [LANE_KEY]: lane },
+		extra: { [LANE_KEY]: laneRequest },
 	};
 	return handler.fetch(request, { authInfo, parsedBody });
 }
 
-async function buildServer({ caller, env }: StatelessRequest): Promise<McpServer> {
+async function buildServer({ caller, env, listsTools }: LaneRequest): Promise<McpServer> {
 	const config = readConfig(env);
 	const server = new McpServer(
 		{ name: SERVER_NAME, version: SERVER_VERSION },
@@ -102,7 +110,10 @@ async function buildServer({ caller, env }: StatelessRequest): Promise<McpServer
 		},
 	);
 	const github = () => githubFor(caller, env, config);
-	const restrictedAllowed = await mayListRestrictedTools(config.writeAllowList, caller, github);
+	// Only a listing asks the allow-list (a GitHub request, through the user's cache). Any other
+	// request registers the restricted tools in view and lets invoke.ts ask at the call, so add,
+	// whoami and the rest reach neither GitHub nor a Durable Object for it.
+	const restrictedAllowed = listsTools ? await mayListRestrictedTools(config.writeAllowList, caller, github) : true;
 	const invokeOptions = { allowList: config.writeAllowList, audit: auditSink(env, config, "stateless") };
 
 	for (const tool of visibleTools(caller, restrictedAllowed)) {
