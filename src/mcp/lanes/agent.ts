@@ -105,6 +105,21 @@ export class GitHubMcpAgent extends McpAgent<Env, SessionState, SessionProps> {
 		await this.destroy();
 	}
 
+	/**
+	 * The grant ended (revoked, or GitHub refused it for good): delete this session, from its own
+	 * alarm a moment later. Not inline: the request that found GitHub's refusal may be this
+	 * session's own tool call, and destroy() aborts the object before that call's result (which
+	 * tells the user to reconnect) is sent. The grant's tokens are revoked already, so the session
+	 * serves nothing meanwhile.
+	 */
+	async endSession(): Promise<void> {
+		await this.schedule(1, "destroySession");
+	}
+
+	async destroySession(): Promise<void> {
+		await this.destroy();
+	}
+
 	/** The Worker's DELETE of this session succeeded: leave the grant's list of open sessions. */
 	async #releaseFromGrant(): Promise<void> {
 		const props = SessionPropsSchema.safeParse(this.props);
