@@ -16,7 +16,7 @@ import { userStore } from "../../src/state/stubs";
 import type { AuditEntry } from "../../src/state/user-store";
 import { captureConsole } from "../support/console-capture";
 import { type JsonRpcMessage, modernRequest, readResponse, resultText } from "../support/mcp-wire";
-import { setStandInOrgs } from "../support/standin";
+import { mintGithubToken, setStandInOrgs } from "../support/standin";
 import { clearStandInFaults, repoWrites, seedFailingCall, setStandInFaults } from "../support/standin-control";
 import {
 	acceptAsShown,
@@ -299,6 +299,58 @@ describe.each(LANES)("writes whose outcome GitHub leaves unknown (%s lane)", (la
 			// The session is still usable.
 			expect((await client.callTool({ name: "add", arguments: { a: 1, b: 2 } })).isError).toBeFalsy();
 			await client.close();
+		}
+	});
+});
+
+describe.each(LANES)("writes GitHub refuses (%s lane)", (lane) => {
+	const passing = lane === "legacy" ? 1 : 2;
+
+	it.each<[string, RegExp]>([
+		["forbidden", /^Could not .*: GitHub refused access\. The signed-in account or this app may lack permission/],
+		["rate limited", /^Could not .*: the GitHub API rate limit for this account is exhausted\./],
+		["not found", /^Could not .*: GitHub answered "not found"\./],
+		["unauthorized", /GitHub no longer accepts this connection's sign-in .* Reconnect this MCP server to sign in again\./],
+	])("%s: a clear error with status failed, and at most the one refused attempt", async (label, message) => {
+		for (const tool of CONFIRMED_TOOLS) {
+			const { user, props, repo, tokens } = await writer(tool, lane, `refused-${label.replace(/ /g, "-")}`);
+			let accessToken = tokens.accessToken;
+			if (label === "forbidden") {
+				// A GitHub token without the repo scopes: GitHub refuses the write itself.
+				const readOnly = await mintGithubToken(standIn().baseUrl, user.login, { scopes: ["read:user", "user:email"] });
+				accessToken = (await issueTokens({ ...props, upstream: { accessToken: readOnly, scopes: ["read:user", "user:email"] } }))
+					.accessToken;
+			}
+			if (label === "unauthorized") {
+				// The allow-list's answer is known from the good token's listing; GitHub then refuses the call's token.
+				const warm = await connect(lane, tokens.accessToken);
+				await warm.listTools();
+				await warm.close();
+				accessToken = (await issueTokens(await userProps(user, "unauthorized"))).accessToken;
+			}
+			const client = await connect(lane, accessToken, { elicit: acceptAsShown });
+			await client.listTools();
+			const args = writeOf(tool).args(user.login, label === "not found" ? "no-such-repo" : repo);
+			if (label === "rate limited") {
+				const rates = { rateLimitRate: 0.5 };
+				await setStandInFaults(standIn().baseUrl, user.login, {
+					...rates,
+					seed: await seedFailingCall(standIn().baseUrl, rates, passing, "rate_limit"),
+				});
+			}
+			let outcome: Awaited<ReturnType<typeof callOutcome>>;
+			try {
+				outcome = await callOutcome(client, tool.name, args);
+			} finally {
+				await clearStandInFaults(standIn().baseUrl, user.login);
+			}
+			await client.close().catch(() => {});
+			expect(outcome.isError, tool.name).toBe(true);
+			expect(outcome.structured, tool.name).toEqual({ status: "failed" });
+			expect(outcome.text, tool.name).toMatch(message);
+			const writes = await writesOf(tool, user.login, label === "not found" ? "no-such-repo" : repo);
+			expect(writes.length, tool.name).toBeLessThanOrEqual(1);
+			if (label === "forbidden" || label === "rate limited") expect(writes, tool.name).toHaveLength(1);
 		}
 	});
 });
