@@ -7,7 +7,7 @@
  */
 import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { readConfig } from "../../src/config";
 import { isWriteTool } from "../../src/mcp/define";
 import type { GitHubMcpAgent } from "../../src/mcp/lanes/agent";
@@ -16,6 +16,9 @@ import { initializeBody, legacyHeaders, modernRequest, readResponse, resultText 
 import { githubRequests } from "../support/standin";
 import { call, connect, flow, issueTokens, newUser, ORIGIN, standIn, type TestClient, userProps } from "./harness";
 import { workerSend } from "./worker-send";
+
+// Several tests loop over real MCP round trips, which slow down when other test files run alongside.
+vi.setConfig({ testTimeout: 30_000 });
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 const IDLE_DAYS = readConfig(env).sessionIdleDays;
@@ -335,5 +338,51 @@ describe("the 2026-07-28 lane reaches a Durable Object only for state", () => {
 			expect(uses.length, tool.name).toBeGreaterThan(0);
 			for (const use of uses) expect(["USER_STORE.cacheGet", "USER_STORE.cacheSet"], `${tool.name}: ${use}`).toContain(use);
 		}
+	});
+});
+
+describe("the Durable Object jurisdiction (MCP_JURISDICTION)", () => {
+	/** A namespace that records the jurisdictions asked for and serves them from the local one (workerd has none). */
+	function recording(namespace: DurableObjectNamespace, requested: string[]): DurableObjectNamespace {
+		return new Proxy(namespace, {
+			get(target, property) {
+				if (property === "jurisdiction") {
+					return (name: string) => {
+						requested.push(name);
+						return target;
+					};
+				}
+				const value = Reflect.get(target, property, target);
+				return typeof value === "function" ? value.bind(target) : value;
+			},
+		});
+	}
+
+	it("places a new session, and its grant's store, through the configured jurisdiction", async () => {
+		const sessions: string[] = [];
+		const grants: string[] = [];
+		const send = workerSend({
+			MCP_JURISDICTION: "eu",
+			MCP_OBJECT: recording(env.MCP_OBJECT as unknown as DurableObjectNamespace, sessions),
+			GRANT_STORE: recording(env.GRANT_STORE as unknown as DurableObjectNamespace, grants),
+		});
+		const token = (await issueTokens(await userProps(await newUser()))).accessToken;
+		const response = await send(
+			new Request(new URL("/mcp", ORIGIN), { method: "POST", body: initializeBody(), headers: legacyHeaders(token) }),
+		);
+		expect(response.status).toBe(200);
+		expect((await readResponse(response)).result).toHaveProperty("serverInfo");
+		expect(sessions).toContain("eu");
+		expect(grants).toContain("eu");
+	});
+
+	it("refuses an unknown jurisdiction with a configuration error that names the setting", async () => {
+		const send = workerSend({ MCP_JURISDICTION: "mars" });
+		const token = (await issueTokens(await userProps(await newUser()))).accessToken;
+		const response = await send(
+			new Request(new URL("/mcp", ORIGIN), { method: "POST", body: initializeBody(), headers: legacyHeaders(token) }),
+		);
+		expect(response.status).toBe(500);
+		expect(await response.text()).toContain("MCP_JURISDICTION must be empty");
 	});
 });

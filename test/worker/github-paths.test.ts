@@ -9,7 +9,7 @@
  * after a 401.
  */
 import { Octokit } from "@octokit/core";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { z } from "zod";
 import {
 	assertSafePath,
@@ -28,6 +28,9 @@ import { githubRequests, mintGithubToken } from "../support/standin";
 import { repoWrites } from "../support/standin-control";
 import { grantProps, OCTOCAT } from "../support/users";
 import { acceptAsShown, connect, issueToken, LANES, standIn } from "./harness";
+
+// Several tests loop over real MCP round trips, which slow down when other test files run alongside.
+vi.setConfig({ testTimeout: 30_000 });
 
 /** The attack class, by name: each is tried in every owner, repo and path argument of every tool. */
 const ATTACKS: Record<string, string> = {

@@ -7,7 +7,7 @@
  * requests; bugs: #1, #5, #6, #11 open). Tests that write use a scratch repository of their own,
  * and tests that inject faults a stand-in user of their own, so this file runs beside the others.
  */
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { z } from "zod";
 import { isWriteTool, type ToolDefinition } from "../../src/mcp/define";
 import { TOOLS } from "../../src/mcp/registry";
@@ -16,6 +16,9 @@ import { githubRequests, mintGithubToken, type StandInFault } from "../support/s
 import { clearStandInFaults, repoWrites, setStandInFaults } from "../support/standin-control";
 import { grantProps, OCTOCAT } from "../support/users";
 import { acceptAsShown, call, connect, issueToken, LANES, type Lane, newUser, standIn, type TestClient, userProps } from "./harness";
+
+// Several tests loop over real MCP round trips, which slow down when other test files run alongside.
+vi.setConfig({ testTimeout: 30_000 });
 
 /** The tools that call GitHub (the others make no network request: openWorldHint false). */
 const GITHUB_TOOLS = TOOLS.filter((tool) => tool.annotations.openWorldHint === true);

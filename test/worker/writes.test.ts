@@ -32,6 +32,9 @@ import {
 	userProps,
 } from "./harness";
 
+// Several tests loop over real MCP round trips, which slow down when other test files run alongside.
+vi.setConfig({ testTimeout: 30_000 });
+
 /** The tools that write to GitHub after the user confirms. */
 const CONFIRMED_TOOLS = TOOLS.filter((tool) => isWriteTool(tool) && tool.annotations.openWorldHint === true);
 
