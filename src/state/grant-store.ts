@@ -152,8 +152,8 @@ export class GrantStore extends DurableObject<Env> {
 
 	/**
 	 * The grant ended (revoked, or its upstream access is gone): delete every session's stored
-	 * state (each session does so from its own alarm, so a call it is serving still gets its
-	 * answer), and everything here.
+	 * state (a session lives on a moment, without storage, to answer a call in flight), and
+	 * everything here.
 	 */
 	async end(): Promise<void> {
 		const jurisdiction = readConfig(this.env).jurisdiction;
