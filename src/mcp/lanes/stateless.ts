@@ -34,6 +34,7 @@ import { CANNOT_CONFIRM, confirmationSchema, type ElicitAnswer, interpretAnswer 
 import { type Infer, type Shape, type ToolContext, type ToolDefinition, type ToolResult, templateVariables } from "../define";
 import { ConfirmationPending, invokeTool } from "../invoke";
 import { mayListRestrictedTools, visiblePrompts, visibleResources, visibleTools } from "../policy";
+import { toolByName } from "../registry";
 
 /** What the guard hands the lane for one request. */
 export interface StatelessRequest {
@@ -73,14 +74,13 @@ const handler = createMcpHandler(
 
 /** One request as the server factory sees it. */
 interface LaneRequest extends StatelessRequest {
-	/** A tools/list: the only request whose answer depends on the allow-list. */
-	listsTools: boolean;
+	/** Whether the answer depends on the allow-list: a tools/list, or a call of a restricted tool. */
+	needsAllowList: boolean;
 }
 
 /** Serves one 2026-07-28 request (the guard has authenticated and checked it). */
 export function serveStateless(request: Request, parsedBody: unknown, lane: StatelessRequest): Promise<Response> {
-	const listsTools = typeof parsedBody === "object" && parsedBody !== null && "method" in parsedBody && parsedBody.method === "tools/list";
-	const laneRequest: LaneRequest = { ...lane, listsTools };
+	const laneRequest: LaneRequest = { ...lane, needsAllowList: needsAllowList(parsedBody) };
 	const authInfo: AuthInfo = {
 		// The bearer token stays with the guard: nothing in this lane needs it.
 		token: "",
@@ -91,7 +91,15 @@ export function serveStateless(request: Request, parsedBody: unknown, lane: Stat
 	return handler.fetch(request, { authInfo, parsedBody });
 }
 
-async function buildServer({ caller, env, listsTools }: LaneRequest): Promise<McpServer> {
+function needsAllowList(body: unknown): boolean {
+	if (typeof body !== "object" || body === null || !("method" in body)) return false;
+	if (body.method === "tools/list") return true;
+	if (body.method !== "tools/call" || !("params" in body) || typeof body.params !== "object" || body.params === null) return false;
+	const name = "name" in body.params ? body.params.name : undefined;
+	return typeof name === "string" && toolByName(name)?.restricted === true;
+}
+
+async function buildServer({ caller, env, needsAllowList }: LaneRequest): Promise<McpServer> {
 	const config = readConfig(env);
 	const server = new McpServer(
 		{ name: SERVER_NAME, version: SERVER_VERSION },
@@ -110,10 +118,11 @@ async function buildServer({ caller, env, listsTools }: LaneRequest): Promise<Mc
 		},
 	);
 	const github = () => githubFor(caller, env, config);
-	// Only a listing asks the allow-list (a GitHub request, through the user's cache). Any other
-	// request registers the restricted tools in view and lets invoke.ts ask at the call, so add,
-	// whoami and the rest reach neither GitHub nor a Durable Object for it.
-	const restrictedAllowed = listsTools ? await mayListRestrictedTools(config.writeAllowList, caller, github) : true;
+	// Only a listing and a call of a restricted tool ask the allow-list (a GitHub request, through
+	// the user's cache): add, whoami and the rest reach neither GitHub nor a Durable Object for it.
+	// The restricted tools are then registered or not as the answer says; other requests never
+	// reach them.
+	const restrictedAllowed = needsAllowList ? await mayListRestrictedTools(config.writeAllowList, caller, github) : false;
 	const invokeOptions = { allowList: config.writeAllowList, audit: auditSink(env, config, "stateless") };
 
 	for (const tool of visibleTools(caller, restrictedAllowed)) {
