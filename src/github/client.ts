@@ -177,7 +177,9 @@ export function describeGithubError(
 	}
 	// No response: the network failed, the connection was reset, or the request timed out.
 	if (!(error instanceof RequestError) || error.response === undefined) {
-		const timedOut = error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError");
+		// Octokit wraps a failed fetch in a RequestError (status 500, no response) and keeps the
+		// fetch's own error, a TimeoutError when AbortSignal.timeout fired, as its cause.
+		const timedOut = isTimeout(error) || (error instanceof Error && isTimeout(error.cause));
 		const what = timedOut ? "GitHub did not answer in time" : "GitHub could not be reached";
 		return write
 			? {
@@ -234,4 +236,9 @@ export function describeGithubError(
 			}
 			return { status: "failed", text: `Could not ${action}: GitHub answered HTTP ${error.status}.` };
 	}
+}
+
+/** The abort of a request that took too long (AbortSignal.timeout) or was cancelled. */
+function isTimeout(error: unknown): boolean {
+	return typeof error === "object" && error !== null && "name" in error && (error.name === "TimeoutError" || error.name === "AbortError");
 }

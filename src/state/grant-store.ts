@@ -152,12 +152,13 @@ export class GrantStore extends DurableObject<Env> {
 
 	/**
 	 * The grant ended (revoked, or its upstream access is gone): delete every session's stored
-	 * state, and everything here.
+	 * state (a session lives on a moment, without storage, to answer a call in flight), and
+	 * everything here.
 	 */
 	async end(): Promise<void> {
 		const jurisdiction = readConfig(this.env).jurisdiction;
 		const namespace = jurisdiction ? this.env.MCP_OBJECT.jurisdiction(jurisdiction) : this.env.MCP_OBJECT;
-		await Promise.allSettled(this.listSessions().map((name) => namespace.get(namespace.idFromName(name)).destroy()));
+		await Promise.allSettled(this.listSessions().map((name) => namespace.get(namespace.idFromName(name)).endSession()));
 		await this.ctx.storage.deleteAlarm();
 		await this.ctx.storage.deleteAll();
 	}

@@ -17,7 +17,7 @@ import type { GrantProps } from "../../src/props";
 import { ALL_MCP_SCOPES } from "../../src/scopes";
 import { LOOPBACK_REDIRECT_URI, OAuthFlow, type Send } from "../support/oauth-flow";
 import { createPkce } from "../support/pkce";
-import { mintGithubToken, type StandInFault } from "../support/standin";
+import { createStandInUser, mintGithubToken, type StandInFault } from "../support/standin";
 import { grantProps, OCTOCAT } from "../support/users";
 import { workerSend } from "./worker-send";
 
@@ -52,6 +52,11 @@ export async function userProps(user: GrantProps["user"] = OCTOCAT, fault?: Stan
 	return grantProps(user, { accessToken, scopes });
 }
 
+/** A fresh stand-in user for one test, as props know users (its organisations are the test's to change). */
+export async function newUser(options: { orgs?: string[] } = {}): Promise<GrantProps["user"]> {
+	return createStandInUser(standIn().baseUrl, options);
+}
+
 /**
  * An MCP access token (and refresh token) for arbitrary props, issued through the library's own
  * API (client, authorization request, completeAuthorization) and the real /token endpoint.
@@ -78,7 +83,10 @@ export async function issueToken(props: GrantProps, scopes: readonly string[] = 
 }
 
 /** An elicitation answer (both SDKs' shape). */
-export type ElicitAnswer = { action: "accept"; content?: Record<string, string | number | boolean | string[]> } | { action: "decline" } | { action: "cancel" };
+export type ElicitAnswer =
+	| { action: "accept"; content?: Record<string, string | number | boolean | string[]> }
+	| { action: "decline" }
+	| { action: "cancel" };
 export type ElicitHandler = (request: { message: string; requestedSchema: unknown }) => ElicitAnswer | Promise<ElicitAnswer>;
 
 /** Accepts a confirmation form as shown (its defaults). */
@@ -103,7 +111,12 @@ export interface TestClient {
 		isError?: boolean;
 	}>;
 	readResource(params: { uri: string }): Promise<{ contents: { uri: string; text?: string }[] }>;
+	listResources(): Promise<{ resources: { uri: string; name: string }[] }>;
+	listResourceTemplates(): Promise<{ resourceTemplates: { uriTemplate: string; name: string }[] }>;
 	listPrompts(): Promise<{ prompts: { name: string }[] }>;
+	getPrompt(params: { name: string; arguments?: Record<string, string> }): Promise<{
+		messages: { role: string; content: { type: string; text?: string } }[];
+	}>;
 	close(): Promise<void>;
 }
 
@@ -114,13 +127,24 @@ export interface ConnectOptions {
 	query?: string;
 	/** Legacy lane only: connect over /sse instead of /mcp. */
 	sse?: boolean;
+	/** Extra headers on every request (`X-MCP-Toolsets`, `X-MCP-Readonly`). */
+	headers?: Record<string, string>;
 }
 
-/** A real MCP client on the given lane, authenticated with `accessToken`. */
-export async function connect(lane: Lane, accessToken: string, options: ConnectOptions = {}): Promise<TestClient> {
+/**
+ * A real MCP client on the given lane, authenticated with `accessToken`: a string, or a function
+ * read on every request (a test that refreshes the token keeps the same open session).
+ */
+export async function connect(lane: Lane, accessToken: string | (() => string), options: ConnectOptions = {}): Promise<TestClient> {
 	const url = new URL(`${options.sse ? "/sse" : "/mcp"}${options.query ?? ""}`, ORIGIN);
-	const fetchWorker = (input: string | URL | Request, init?: RequestInit) => send(new Request(input, init));
-	const requestInit = { headers: { Authorization: `Bearer ${accessToken}` } };
+	const bearer = typeof accessToken === "string" ? () => accessToken : accessToken;
+	const fetchWorker = (input: string | URL | Request, init?: RequestInit) => {
+		const request = new Request(input, init);
+		request.headers.set("Authorization", `Bearer ${bearer()}`);
+		for (const [name, value] of Object.entries(options.headers ?? {})) request.headers.set(name, value);
+		return send(request);
+	};
+	const requestInit = { headers: { Authorization: `Bearer ${bearer()}` } };
 	if (lane === "legacy") {
 		const client = new LegacyClient(
 			{ name: "worker-test-legacy", version: "1.0.0" },

@@ -62,6 +62,8 @@ const ACTIVITY_WRITE_MS = 60 * 60 * 1000;
 /** The session tells its grant it is in use at most this often (the open-sessions limit). */
 const GRANT_TOUCH_MS = 5 * 60 * 1000;
 const DAY_MS = 24 * 60 * 60 * 1000;
+/** How long an ended session's object lives on to answer the call in flight. */
+const SESSION_END_GRACE_MS = 1000;
 
 /** The first protocol revision whose clients expect a priming event on an SSE response. */
 const PRIMING_SINCE = "2025-11-25";
@@ -162,6 +164,18 @@ export class GitHubMcpAgent extends McpAgent<Env, SessionState, SessionProps> {
 		}
 		await this.#releaseFromGrant();
 		await this.destroy();
+	}
+
+	/**
+	 * The grant ended (revoked, or GitHub refused it for good): delete this session's storage now,
+	 * and the object itself (its memory) a moment later. Not destroy(), which aborts the object at
+	 * once: the request that found GitHub's refusal may be this session's own tool call, whose
+	 * answer (telling the user to reconnect) would then never be sent.
+	 */
+	async endSession(): Promise<void> {
+		await this.ctx.storage.deleteAlarm();
+		await this.ctx.storage.deleteAll();
+		setTimeout(() => this.ctx.abort("the session's grant ended"), SESSION_END_GRACE_MS);
 	}
 
 	/** The Worker's DELETE of this session succeeded: leave the grant's list of open sessions. */

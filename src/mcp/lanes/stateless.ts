@@ -35,6 +35,7 @@ import { CANNOT_CONFIRM, confirmationSchema, type ElicitAnswer, interpretAnswer 
 import { type Infer, type Shape, type ToolContext, type ToolDefinition, type ToolResult, templateVariables } from "../define";
 import { ConfirmationPending, invokeTool } from "../invoke";
 import { mayListRestrictedTools, visiblePrompts, visibleResources, visibleTools } from "../policy";
+import { toolByName } from "../registry";
 
 /** What the guard hands the lane for one request. */
 export interface StatelessRequest {
@@ -60,7 +61,7 @@ function objectSchema(shape: Shape): z.ZodObject {
 
 const handler = createMcpHandler(
 	async ({ authInfo }) => {
-		const lane = authInfo?.extra?.[LANE_KEY] as StatelessRequest | undefined;
+		const lane = authInfo?.extra?.[LANE_KEY] as LaneRequest | undefined;
 		if (!lane) throw new Error("the stateless lane was reached without a caller");
 		return buildServer(lane);
 	},
@@ -72,21 +73,36 @@ const handler = createMcpHandler(
 	},
 );
 
+/** One request as the server factory sees it. */
+interface LaneRequest extends StatelessRequest {
+	/** Whether the answer depends on the allow-list: a tools/list, or a call of a restricted tool. */
+	needsAllowList: boolean;
+}
+
 /** Serves one 2026-07-28 request (the guard has authenticated and checked it). */
 export function serveStateless(request: Request, parsedBody: unknown, lane: StatelessRequest): Promise<Response> {
+	const laneRequest: LaneRequest = { ...lane, needsAllowList: needsAllowList(parsedBody) };
 	const authInfo: AuthInfo = {
 		// The bearer token stays with the guard: nothing in this lane needs it.
 		token: "",
 		clientId: lane.caller.grant.clientId,
 		scopes: [...lane.caller.scopes],
-		extra: { [LANE_KEY]: lane },
+		extra: { [LANE_KEY]: laneRequest },
 	};
 	const config = readConfig(lane.env);
 	// Completers (completions.ts) read the caller from here: the SDK gives them no request context.
 	return withCompletionContext(contextFor(lane.caller, lane.env, config), () => handler.fetch(request, { authInfo, parsedBody }));
 }
 
-async function buildServer({ caller, env }: StatelessRequest): Promise<McpServer> {
+function needsAllowList(body: unknown): boolean {
+	if (typeof body !== "object" || body === null || !("method" in body)) return false;
+	if (body.method === "tools/list") return true;
+	if (body.method !== "tools/call" || !("params" in body) || typeof body.params !== "object" || body.params === null) return false;
+	const name = "name" in body.params ? body.params.name : undefined;
+	return typeof name === "string" && toolByName(name)?.restricted === true;
+}
+
+async function buildServer({ caller, env, needsAllowList }: LaneRequest): Promise<McpServer> {
 	const config = readConfig(env);
 	const server = new McpServer(
 		{ name: SERVER_NAME, version: SERVER_VERSION },
@@ -105,7 +121,11 @@ async function buildServer({ caller, env }: StatelessRequest): Promise<McpServer
 		},
 	);
 	const github = () => githubFor(caller, env, config);
-	const restrictedAllowed = await mayListRestrictedTools(config.writeAllowList, caller, github);
+	// Only a listing and a call of a restricted tool ask the allow-list (a GitHub request, through
+	// the user's cache): add, whoami and the rest reach neither GitHub nor a Durable Object for it.
+	// The restricted tools are then registered or not as the answer says; other requests never
+	// reach them.
+	const restrictedAllowed = needsAllowList ? await mayListRestrictedTools(config.writeAllowList, caller, github) : false;
 	const invokeOptions = { allowList: config.writeAllowList, audit: auditSink(env, config, "stateless") };
 
 	for (const tool of visibleTools(caller, restrictedAllowed)) {
