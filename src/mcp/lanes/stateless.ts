@@ -75,13 +75,15 @@ const handler = createMcpHandler(
 
 /** One request as the server factory sees it. */
 interface LaneRequest extends StatelessRequest {
-	/** Whether the answer depends on the allow-list: a tools/list, or a call of a restricted tool. */
-	needsAllowList: boolean;
+	/** A tools/list: the only request whose answer depends on the allow-list. */
+	listsTools: boolean;
+	/** The tool a tools/call names, when it is one of ours. */
+	calledTool: ToolDefinition | undefined;
 }
 
 /** Serves one 2026-07-28 request (the guard has authenticated and checked it). */
 export function serveStateless(request: Request, parsedBody: unknown, lane: StatelessRequest): Promise<Response> {
-	const laneRequest: LaneRequest = { ...lane, needsAllowList: needsAllowList(parsedBody) };
+	const laneRequest: LaneRequest = { ...lane, ...whatItNeeds(parsedBody) };
 	const authInfo: AuthInfo = {
 		// The bearer token stays with the guard: nothing in this lane needs it.
 		token: "",
@@ -94,15 +96,18 @@ export function serveStateless(request: Request, parsedBody: unknown, lane: Stat
 	return withCompletionContext(contextFor(lane.caller, lane.env, config), () => handler.fetch(request, { authInfo, parsedBody }));
 }
 
-function needsAllowList(body: unknown): boolean {
-	if (typeof body !== "object" || body === null || !("method" in body)) return false;
-	if (body.method === "tools/list") return true;
-	if (body.method !== "tools/call" || !("params" in body) || typeof body.params !== "object" || body.params === null) return false;
+/** What the server built for this request needs: the tool list, one tool, or neither. */
+function whatItNeeds(body: unknown): Pick<LaneRequest, "listsTools" | "calledTool"> {
+	if (typeof body !== "object" || body === null || !("method" in body)) return { listsTools: false, calledTool: undefined };
+	if (body.method === "tools/list") return { listsTools: true, calledTool: undefined };
+	if (body.method !== "tools/call" || !("params" in body) || typeof body.params !== "object" || body.params === null) {
+		return { listsTools: false, calledTool: undefined };
+	}
 	const name = "name" in body.params ? body.params.name : undefined;
-	return typeof name === "string" && toolByName(name)?.restricted === true;
+	return { listsTools: false, calledTool: typeof name === "string" ? toolByName(name) : undefined };
 }
 
-async function buildServer({ caller, env, needsAllowList }: LaneRequest): Promise<McpServer> {
+async function buildServer({ caller, env, listsTools, calledTool }: LaneRequest): Promise<McpServer> {
 	const config = readConfig(env);
 	const server = new McpServer(
 		{ name: SERVER_NAME, version: SERVER_VERSION },
@@ -121,14 +126,16 @@ async function buildServer({ caller, env, needsAllowList }: LaneRequest): Promis
 		},
 	);
 	const github = () => githubFor(caller, env, config);
-	// Only a listing and a call of a restricted tool ask the allow-list (a GitHub request, through
-	// the user's cache): add, whoami and the rest reach neither GitHub nor a Durable Object for it.
-	// The restricted tools are then registered or not as the answer says; other requests never
-	// reach them.
-	const restrictedAllowed = needsAllowList ? await mayListRestrictedTools(config.writeAllowList, caller, github) : false;
 	const invokeOptions = { allowList: config.writeAllowList, audit: auditSink(env, config, "stateless") };
+	// A call registers the tool it names, whether or not this connection may see it: invoke.ts then
+	// checks scope, view and allow-list afresh and refuses (and audits) a hidden one, instead of the
+	// SDK answering "no such tool" unrecorded. Only a listing asks the allow-list (a GitHub request,
+	// cached briefly); add, whoami and the rest reach neither GitHub nor a Durable Object for it.
+	const tools = calledTool
+		? [calledTool]
+		: visibleTools(caller, listsTools ? await mayListRestrictedTools(config.writeAllowList, caller, github) : false);
 
-	for (const tool of visibleTools(caller, restrictedAllowed)) {
+	for (const tool of tools) {
 		server.registerTool(
 			tool.name,
 			{
