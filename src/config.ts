@@ -86,41 +86,34 @@ const appSlug = z
 		"GITHUB_APP_SLUG must be the app's URL name, e.g. my-mcp-server.",
 	);
 
-const origins = z
-	.string()
-	.optional()
-	.transform((value, context) => {
-		const out: string[] = [];
-		for (const item of parseList(value)) {
-			const url = URL.canParse(item) ? new URL(item) : null;
-			if (!url || (url.protocol !== "https:" && url.protocol !== "http:")) {
-				context.addIssue({ code: "custom", message: "ALLOWED_ORIGINS must list web origins such as https://app.example.com." });
-				return z.NEVER;
+/** A list setting: every item normalised by `item`, or the setting refused with `message` (never the value). */
+const listOf = (item: (value: string) => string | null, message: string) =>
+	z
+		.string()
+		.optional()
+		.transform((value, context) => {
+			const out: string[] = [];
+			for (const raw of parseList(value)) {
+				const normalised = item(raw);
+				if (normalised === null) {
+					context.addIssue({ code: "custom", message });
+					return z.NEVER;
+				}
+				out.push(normalised);
 			}
-			out.push(url.origin);
-		}
-		return out;
-	});
+			return out;
+		});
 
-const hostnames = z
-	.string()
-	.optional()
-	.transform((value, context) => {
-		const out: string[] = [];
-		for (const item of parseList(value)) {
-			const host = item.toLowerCase();
-			// Hostnames only: no scheme, port or path, so the check cannot be widened by accident.
-			if (!/^(\*\.)?[a-z0-9-]+(\.[a-z0-9-]+)*$/.test(host)) {
-				context.addIssue({
-					code: "custom",
-					message: "ALLOWED_HOSTS must list hostnames such as mcp.example.com (no scheme or port; *.example.com for subdomains).",
-				});
-				return z.NEVER;
-			}
-			out.push(host);
-		}
-		return out;
-	});
+const origins = listOf((item) => {
+	const url = URL.canParse(item) ? new URL(item) : null;
+	return url && (url.protocol === "https:" || url.protocol === "http:") ? url.origin : null;
+}, "ALLOWED_ORIGINS must list web origins such as https://app.example.com.");
+
+// Hostnames only: no scheme, port or path, so the check cannot be widened by accident.
+const hostnames = listOf(
+	(item) => (/^(\*\.)?[a-z0-9-]+(\.[a-z0-9-]+)*$/.test(item.toLowerCase()) ? item.toLowerCase() : null),
+	"ALLOWED_HOSTS must list hostnames such as mcp.example.com (no scheme or port; *.example.com for subdomains).",
+);
 
 const JURISDICTIONS = ["eu", "fedramp"] as const;
 export type Jurisdiction = (typeof JURISDICTIONS)[number];

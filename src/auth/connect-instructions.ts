@@ -28,8 +28,8 @@ export function mcpEndpoints(origin: string): McpEndpoints {
 
 export type InspectorTransport = "http" | "sse";
 
-/** `npx` argv for the Inspector's CLI: sign in (browser), then list the tools. */
-export function inspectorListToolsCommand(url: string, transport: InspectorTransport): string[] {
+/** `npx` argv for the Inspector's CLI against a URL, with a method and its arguments. */
+function inspectorCommand(url: string, transport: InspectorTransport, method: string[]): string[] {
 	return [
 		"npx",
 		"-y",
@@ -39,25 +39,18 @@ export function inspectorListToolsCommand(url: string, transport: InspectorTrans
 		"--transport",
 		transport,
 		"--method",
-		"tools/list",
+		...method,
 	];
+}
+
+/** `npx` argv for the Inspector's CLI: sign in (browser), then list the tools. */
+export function inspectorListToolsCommand(url: string, transport: InspectorTransport): string[] {
+	return inspectorCommand(url, transport, ["tools/list"]);
 }
 
 /** `npx` argv for the Inspector's CLI: call a tool with the sign-in stored by the first command. */
 export function inspectorCallToolCommand(url: string, transport: InspectorTransport, tool: string): string[] {
-	return [
-		"npx",
-		"-y",
-		`@modelcontextprotocol/inspector@${INSPECTOR_VERSION}`,
-		"--cli",
-		url,
-		"--transport",
-		transport,
-		"--method",
-		"tools/call",
-		"--tool-name",
-		tool,
-	];
+	return inspectorCommand(url, transport, ["tools/call", "--tool-name", tool]);
 }
 
 /** `npx` argv that starts mcp-remote for this server, as a desktop client's configuration does. */

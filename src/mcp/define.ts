@@ -156,6 +156,18 @@ export interface Counter {
 	add(amount: number): Promise<number>;
 }
 
+/** A counter kept in an Agent's state (`{ counter }`): a session's, in the McpAgent lane and the authless server. */
+export function stateCounter(agent: { state: { counter: number }; setState(state: { counter: number }): void }): Counter {
+	return {
+		value: async () => agent.state.counter,
+		add: async (amount) => {
+			const counter = agent.state.counter + amount;
+			agent.setState({ ...agent.state, counter });
+			return counter;
+		},
+	};
+}
+
 /** A field the user confirms (and may edit) before a write. */
 export interface ConfirmField {
 	title: string;

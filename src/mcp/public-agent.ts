@@ -8,7 +8,7 @@ import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { McpAgent } from "agents/mcp";
 import { SERVER_VERSION } from "../server-info";
 import { CANNOT_CONFIRM } from "./confirm";
-import type { ToolContext } from "./define";
+import { stateCounter, type ToolContext } from "./define";
 import type { SessionState } from "./lanes/agent";
 import { registerOnV1 } from "./lanes/register-v1";
 import { visibleResources, visibleTools } from "./policy";
@@ -26,14 +26,7 @@ export class PublicMcpAgent extends McpAgent<Env, SessionState, Record<string, n
 				throw new Error("The authless server has no GitHub user.");
 			},
 			confirm: async () => ({ confirmed: false, result: CANNOT_CONFIRM }),
-			counter: {
-				value: async () => this.state.counter,
-				add: async (amount) => {
-					const counter = this.state.counter + amount;
-					this.setState({ ...this.state, counter });
-					return counter;
-				},
-			},
+			counter: stateCounter(this),
 			installationUrl: null,
 		};
 		// Only what touches no user data: no scope, no allow-list (policy.ts with no caller).

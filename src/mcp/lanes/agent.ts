@@ -29,7 +29,7 @@ import { auditSink } from "../audit";
 import { CALLER_HEADER, type Caller, decodeCaller, GrantRefSchema } from "../caller";
 import { withCompletionContext } from "../completions";
 import { CANNOT_CONFIRM, confirmationSchema, interpretAnswer, NO_ANSWER } from "../confirm";
-import type { ToolContext } from "../define";
+import { stateCounter, type ToolContext } from "../define";
 import { mayListRestrictedTools, toolInView, visibleResources } from "../policy";
 import { PROMPTS, RESOURCES, TOOLS } from "../registry";
 import { COUNTER_URI } from "../resources/counter";
@@ -272,14 +272,7 @@ export class GitHubMcpAgent extends McpAgent<Env, SessionState, SessionProps> {
 					return { confirmed: false, result: NO_ANSWER };
 				}
 			},
-			counter: {
-				value: async () => this.state.counter,
-				add: async (amount) => {
-					const counter = this.state.counter + amount;
-					this.setState({ ...this.state, counter });
-					return counter;
-				},
-			},
+			counter: stateCounter(this),
 			installationUrl: caller ? identityProvider(this.env).installationUrl() : null,
 			...(extra ? { signal: extra.signal } : {}),
 		};

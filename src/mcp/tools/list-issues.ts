@@ -4,6 +4,7 @@ import { REPOSITORY_ARGS } from "../../github/names";
 import { defineTool } from "../define";
 import { hasNextPage, structuredResult, withGithub } from "../results";
 import { formatIssueLine, IssueSummarySchema, summarizeIssue } from "./issue-summary";
+import { PAGE_OUTPUT, pagingArgs } from "./paging";
 
 export default defineTool({
 	name: "list_issues",
@@ -29,13 +30,11 @@ export default defineTool({
 			.boolean()
 			.default(false)
 			.describe("GitHub lists pull requests as issues; include them when true. Default: false."),
-		per_page: z.number().int().min(1).max(100).default(30).describe("Issues per page, 1 to 100. Default: 30."),
-		page: z.number().int().min(1).default(1).describe("Which page, starting at 1. Default: 1."),
+		...pagingArgs("Issues"),
 	},
 	output: {
 		repository: z.string(),
-		page: z.number(),
-		has_next_page: z.boolean(),
+		...PAGE_OUTPUT,
 		issues: z.array(IssueSummarySchema),
 	},
 	annotations: { readOnlyHint: true, openWorldHint: true },

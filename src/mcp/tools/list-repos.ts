@@ -2,6 +2,7 @@
 import { z } from "zod";
 import { defineTool } from "../define";
 import { hasNextPage, structuredResult, withGithub } from "../results";
+import { PAGE_OUTPUT, pagingArgs } from "./paging";
 
 const RepoSummarySchema = z.object({
 	full_name: z.string(),
@@ -37,12 +38,10 @@ export default defineTool({
 			.enum(["all", "public", "private"])
 			.default("all")
 			.describe("Only public, only private, or all repositories. Default: all."),
-		per_page: z.number().int().min(1).max(100).default(30).describe("Repositories per page, 1 to 100. Default: 30."),
-		page: z.number().int().min(1).default(1).describe("Which page to return, starting at 1. Default: 1."),
+		...pagingArgs("Repositories"),
 	},
 	output: {
-		page: z.number(),
-		has_next_page: z.boolean(),
+		...PAGE_OUTPUT,
 		repositories: z.array(RepoSummarySchema),
 	},
 	annotations: { readOnlyHint: true, openWorldHint: true },

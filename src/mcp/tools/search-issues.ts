@@ -3,6 +3,7 @@ import { z } from "zod";
 import { defineTool } from "../define";
 import { hasNextPage, structuredResult, withGithub } from "../results";
 import { formatIssueLine, IssueSummarySchema, summarizeIssue } from "./issue-summary";
+import { PAGE_OUTPUT, pagingArgs } from "./paging";
 
 export default defineTool({
 	name: "search_issues",
@@ -13,13 +14,11 @@ export default defineTool({
 		'Searches issues and pull requests across the repositories the user can see, with GitHub\'s search syntax: words plus qualifiers such as repo:owner/name, is:open, is:closed, is:issue, is:pr, label:bug, author:login. Example: "crash repo:octocat/hello-world is:open label:bug". Returns the total count and one page of matches.',
 	input: {
 		query: z.string().trim().min(1).max(256).describe("GitHub search query: words and qualifiers (repo:, is:, label:, author:)."),
-		per_page: z.number().int().min(1).max(100).default(20).describe("Results per page, 1 to 100. Default: 20."),
-		page: z.number().int().min(1).max(10).default(1).describe("Which page, 1 to 10 (GitHub returns at most 1,000 results). Default: 1."),
+		...pagingArgs("Results", 20, 10),
 	},
 	output: {
 		total_count: z.number(),
-		page: z.number(),
-		has_next_page: z.boolean(),
+		...PAGE_OUTPUT,
 		items: z.array(IssueSummarySchema.extend({ repository: z.string() })),
 	},
 	annotations: { readOnlyHint: true, openWorldHint: true },
