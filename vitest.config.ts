@@ -2,6 +2,7 @@
  * Two test projects, both offline:
  * - `worker`: inside workerd (@cloudflare/vitest-plugin) with the real KV and Durable Object,
  *   configured from wrangler.jsonc and pointed at the local GitHub stand-in.
+ * - `github-app`: the same, signing in through the stand-in's GitHub App (expiring tokens).
  * - `node`: end-to-end tests that drive a real `wrangler dev` with real MCP clients, and the
  *   stand-in's own tests.
  * test/global-setup.ts starts one GitHub stand-in for the run.
@@ -36,6 +37,35 @@ export default defineConfig({
 					}),
 				],
 				test: { name: "worker", include: ["test/worker/**/*.test.ts"] },
+			},
+			{
+				// The same Worker signing in through the stand-in's GitHub App (GITHUB_APP_SLUG set):
+				// expiring user tokens refreshed behind the scenes, installations. A project of its own
+				// because the Durable Objects (the grant's GrantStore refreshes) read the same settings
+				// as the Worker, as in a deployment: an env override per request cannot reach them.
+				plugins: [
+					cloudflareTest(({ inject }) => {
+						const standIn = inject("githubStandIn");
+						return {
+							wrangler: { configPath: "./wrangler.jsonc" },
+							miniflare: {
+								bindings: {
+									GITHUB_CLIENT_ID: standIn.appClientId,
+									GITHUB_CLIENT_SECRET: standIn.appClientSecret,
+									GITHUB_APP_SLUG: standIn.appSlug,
+									GITHUB_BASE_URL: standIn.baseUrl,
+									GITHUB_API_URL: standIn.apiUrl,
+									SESSION_SECRET: "test-only-0123456789abcdef0123456789abcdef",
+									ALLOWED_HOSTS: "*.example.com",
+								},
+								// Every test registers its own client from the same address; the
+								// registration limit is the worker project's to test.
+								ratelimits: { REGISTRATION_RATE_LIMITER: { namespace_id: "7201", simple: { limit: 1000, period: 60 } } },
+							},
+						};
+					}),
+				],
+				test: { name: "github-app", include: ["test/github-app/**/*.test.ts"], testTimeout: 30_000 },
 			},
 			{
 				// The authless variant, from its own wrangler configuration.

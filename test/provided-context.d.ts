@@ -11,6 +11,8 @@ declare module "vitest" {
 			clientSecret: string;
 			appClientId: string;
 			appClientSecret: string;
+			/** The GitHub App's URL name (GITHUB_APP_SLUG). */
+			appSlug: string;
 		};
 	}
 }
