@@ -14,6 +14,7 @@
 import { Octokit } from "@octokit/core";
 import { RequestError } from "@octokit/request-error";
 import { USER_AGENT } from "../server-info";
+import { UpstreamError } from "../upstream/types";
 
 /** A store for GitHub GET responses, keyed by URL, for conditional requests. */
 export interface ResponseCache {
@@ -168,6 +169,14 @@ export function describeGithubError(
 	const write = options.write === true;
 	if (error instanceof UnsafeGithubPathError) {
 		return { status: "refused", text: `Could not ${action}: an argument is not a valid GitHub name or path. Nothing was sent to GitHub.` };
+	}
+	if (error instanceof UpstreamError) {
+		// The token could not be renewed (GitHub's token endpoint is down or failed): the request
+		// was never sent, so even a write certainly did not happen.
+		return {
+			status: "failed",
+			text: `Could not ${action}: this connection's GitHub access could not be renewed because GitHub could not be reached. Nothing was sent to GitHub. Try again in a moment.`,
+		};
 	}
 	if (error instanceof GithubAccessEndedError) {
 		return {

@@ -25,7 +25,18 @@ import {
 	setTokenEndpointDown,
 } from "../support/standin-app";
 import { grantProps } from "../support/users";
-import { call, connect, flow, grantPropsOf, issueTokens, LANES, type Lane, standIn, type TestClient } from "../worker/harness";
+import {
+	acceptAsShown,
+	call,
+	connect,
+	flow,
+	grantPropsOf,
+	issueTokens,
+	LANES,
+	type Lane,
+	standIn,
+	type TestClient,
+} from "../worker/harness";
 
 const MARGIN_S = REFRESH_MARGIN_MS / 1000;
 /** Lifetimes that make a token "about to expire" `seconds` after it was issued. */
@@ -330,10 +341,38 @@ describe("regressions", () => {
 			await Promise.all(clients.map((client) => client.close().catch(() => {})));
 		}
 	});
+
+	it.each(LANES)("a write that failed because the GitHub token could not be renewed said it may have happened (%s lane)", async (lane) => {
+		// The request was never sent (no token), yet the result said "GitHub may or may not have
+		// done it", as for a write that timed out.
+		const { user, signedIn } = await signedInAppUser(expiringIn(2));
+		const client = await connect(lane, signedIn.accessToken, { elicit: acceptAsShown });
+		try {
+			await setTokenEndpointDown(base(), user.login, true);
+			await sleep(2_500);
+			const write = await client.callTool({
+				name: "create_issue",
+				arguments: { owner: user.login, repo: "scratch-refresh", title: "During the outage" },
+			});
+			expect(write.isError).toBe(true);
+			expect(write.structuredContent).toMatchObject({ status: "failed" });
+			expect(text(write)).toMatch(/Nothing was sent to GitHub\. Try again in a moment\./);
+			expect(text(write)).not.toMatch(/may or may not/);
+			expect(await githubWrites(user.login)).toEqual([]);
+		} finally {
+			await setTokenEndpointDown(base(), user.login, false);
+			await client.close();
+		}
+	});
 });
 
 async function githubStatus(token: string): Promise<number> {
 	return (await fetch(`${standIn().apiUrl}/user`, { headers: { Authorization: `Bearer ${token}` } })).status;
+}
+
+async function githubWrites(login: string): Promise<unknown[]> {
+	const response = await fetch(`${base()}/_standin/writes?repo=${encodeURIComponent(`${login}/scratch-refresh`)}`);
+	return ((await response.json()) as { writes: unknown[] }).writes;
 }
 
 /** The Durable Object name of a 2025-lane client's session (the signed id's inner part). */
