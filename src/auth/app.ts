@@ -13,7 +13,7 @@ import { ConfigError, readConfig } from "../config";
 import type { GrantProps } from "../props";
 import { normalizeScopes } from "../scopes";
 import { identityProvider } from "../upstream";
-import { codeChallengeS256, createCodeVerifier } from "../upstream/github";
+import { codeChallengeS256, createCodeVerifier } from "../upstream/pkce";
 import { UpstreamError } from "../upstream/types";
 import { renderConsentPage } from "./consent-page";
 import { AppError, renderErrorPage } from "./errors";
@@ -34,8 +34,10 @@ app.get("/", (c) => {
 
 app.get("/authorize", async (c) => {
 	const oauth = c.env.OAUTH_PROVIDER;
-	// Fail before showing consent if the deployment cannot finish a sign-in.
+	// Fail before showing consent if the deployment cannot finish a sign-in: its settings, and
+	// the identity provider's (building the provider validates them).
 	readConfig(c.env);
+	identityProvider(c.env);
 	const request = await oauth.parseAuthRequest(c.req.raw);
 	const details = await oauth.describeConsent(request); // first: a failed lookup leaves nothing in KV
 	const consent = await oauth.beginConsent(request);
