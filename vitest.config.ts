@@ -7,8 +7,25 @@
  *   stand-in's own tests.
  * test/global-setup.ts starts one GitHub stand-in for the run.
  */
+import { resolve } from "node:path";
 import { cloudflareTest } from "@cloudflare/vitest-plugin";
-import { defineConfig } from "vitest/config";
+import { defineConfig, type Plugin } from "vitest/config";
+
+/**
+ * The identity provider seam, tested: swaps the one module that selects the provider
+ * (src/upstream/index.ts) for `replacement`, and nothing else, in one test project's build.
+ */
+function swapIdentityProvider(replacement: string): Plugin {
+	const selection = resolve("src/upstream/index.ts");
+	return {
+		name: "swap-identity-provider",
+		enforce: "pre",
+		async resolveId(source, importer, options) {
+			const resolved = await this.resolve(source, importer, { ...options, skipSelf: true });
+			return resolved?.id === selection ? resolve(replacement) : null;
+		},
+	};
+}
 
 export default defineConfig({
 	test: {
@@ -68,6 +85,37 @@ export default defineConfig({
 				test: { name: "github-app", include: ["test/github-app/**/*.test.ts"], testTimeout: 30_000 },
 			},
 			{
+				// The identity provider seam: the same Worker with a test-only OpenID Connect-like
+				// provider selected instead of GitHub (test/seam/oidc-provider.ts, against the stand-in
+				// in test/seam/oidc-standin.ts). Only src/upstream/index.ts is swapped; the provider's
+				// settings are bindings, as they would be vars and secrets; no GitHub credentials.
+				plugins: [
+					swapIdentityProvider("test/seam/oidc-provider.ts"),
+					cloudflareTest(({ inject }) => {
+						const oidc = inject("oidcStandIn");
+						return {
+							wrangler: { configPath: "./wrangler.jsonc" },
+							miniflare: {
+								bindings: {
+									OIDC_ISSUER: oidc.issuer,
+									OIDC_CLIENT_ID: oidc.clientId,
+									OIDC_CLIENT_SECRET: oidc.clientSecret,
+									SESSION_SECRET: "test-only-0123456789abcdef0123456789abcdef",
+									ALLOWED_HOSTS: "*.example.com",
+								},
+								ratelimits: { REGISTRATION_RATE_LIMITER: { namespace_id: "7201", simple: { limit: 1000, period: 60 } } },
+							},
+						};
+					}),
+				],
+				test: {
+					name: "seam",
+					include: ["test/seam/**/*.test.ts"],
+					exclude: ["test/seam/**/*.node.test.ts"],
+					globalSetup: ["test/seam/global-setup.ts"],
+				},
+			},
+			{
 				// The authless variant, from its own wrangler configuration.
 				plugins: [cloudflareTest({ wrangler: { configPath: "./wrangler.authless.jsonc" } })],
 				test: { name: "authless", include: ["test/authless/**/*.test.ts"] },
@@ -75,7 +123,7 @@ export default defineConfig({
 			{
 				test: {
 					name: "node",
-					include: ["test/e2e/**/*.test.ts", "test/standin/**/*.test.ts"],
+					include: ["test/e2e/**/*.test.ts", "test/standin/**/*.test.ts", "test/seam/**/*.node.test.ts"],
 					environment: "node",
 					testTimeout: 60_000,
 					hookTimeout: 120_000,

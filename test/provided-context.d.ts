@@ -14,5 +14,11 @@ declare module "vitest" {
 			/** The GitHub App's URL name (GITHUB_APP_SLUG). */
 			appSlug: string;
 		};
+		/** The OpenID Connect-like stand-in of the `seam` project (test/seam/global-setup.ts). */
+		oidcStandIn: {
+			issuer: string;
+			clientId: string;
+			clientSecret: string;
+		};
 	}
 }
