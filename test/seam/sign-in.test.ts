@@ -3,7 +3,8 @@
  * test-only OpenID Connect-like provider (test/seam/oidc-provider.ts) instead of GitHub, and no
  * GitHub credentials are configured. A user signs in through the whole flow (registration, our
  * consent page, the provider's sign-in page, /callback, /token) and `whoami` over /mcp, in both
- * lanes, shows the provider's user.
+ * lanes, shows the provider's user. The provider's tokens expire within the refresh margin and
+ * its refresh tokens are not rotated, unlike GitHub's.
  */
 import { env } from "cloudflare:workers";
 import { describe, expect, inject, it } from "vitest";
@@ -11,7 +12,7 @@ import { CookieJar } from "../support/cookie-jar";
 import { hiddenInputs } from "../support/forms";
 import { resultText } from "../support/mcp-wire";
 import { createPkce } from "../support/pkce";
-import { connect, flow, LANES, type Lane } from "../worker/harness";
+import { connect, flow, grantPropsOf, LANES, type Lane } from "../worker/harness";
 import { workerSend } from "../worker/worker-send";
 
 const oidc = () => inject("oidcStandIn");
@@ -95,5 +96,32 @@ describe("another identity provider behind the seam", () => {
 		expect(page).not.toContain("GITHUB_CLIENT");
 		// No GitHub credentials are configured in this project at all.
 		expect(Reflect.get(env, "GITHUB_CLIENT_ID")).toBeUndefined();
+	});
+
+	it("regression: a provider refresh without a new refresh token (not rotated, RFC 6749 §6) lost the grant's refresh token", async () => {
+		// GrantStore stored the refresh response as it came: the next refresh had no refresh token,
+		// so the upstream token was never renewed again and the grant died with it.
+		const { clientId, refreshToken } = await signIn("katherine");
+		let mcpRefreshToken = refreshToken;
+		for (const round of [1, 2, 3]) {
+			const refreshed = await flow.refresh(clientId, mcpRefreshToken);
+			expect(refreshed.status, `refresh ${round}`).toBe(200);
+			const body = (await refreshed.json()) as { access_token: string; refresh_token: string };
+			mcpRefreshToken = body.refresh_token;
+			const props = await grantPropsOf(body.access_token);
+			expect(props?.upstream.refreshToken, `refresh ${round}`).toMatch(/^ort_/);
+			const whoami = await connect("modern", body.access_token);
+			try {
+				expect(JSON.parse(resultText(await whoami.callTool({ name: "whoami", arguments: {} })))).toMatchObject({ login: "katherine" });
+			} finally {
+				await whoami.close();
+			}
+		}
+		// The provider's tokens last a minute, less than the refresh margin: each MCP refresh renewed them.
+		expect((await tokenRequests("katherine")).filter((request) => request.grantType === "refresh_token")).toMatchObject([
+			{ outcome: "issued" },
+			{ outcome: "issued" },
+			{ outcome: "issued" },
+		]);
 	});
 });
