@@ -75,7 +75,7 @@ describe("npm start with nothing configured", () => {
 	it("lets an MCP client sign in end to end and call whoami", async () => {
 		const client = await connectWithOAuth(origin, "streamable-http", new HeadlessOAuthProvider());
 		const whoami = JSON.parse(resultText(await client.callTool({ name: "whoami", arguments: {} })));
-		expect(whoami).toMatchObject({ login: "octocat", id: 583231 });
+		expect(whoami).toMatchObject({ login: "octocat", id: "583231" });
 		await client.close();
 	});
 });
