@@ -27,7 +27,7 @@ import { auditSink } from "../audit";
 import { CALLER_HEADER, type Caller, decodeCaller, GrantRefSchema } from "../caller";
 import { CANNOT_CONFIRM, confirmationSchema, interpretAnswer, NO_ANSWER } from "../confirm";
 import type { ToolContext } from "../define";
-import { mayListRestrictedTools, toolInView, visibleResources } from "../policy";
+import { mayListRestrictedTools, mustKeepToPublicRepositories, toolInView, visibleResources } from "../policy";
 import { PROMPTS, RESOURCES, TOOLS } from "../registry";
 import { type RegisteredV1, registerOnV1, type V1Extra } from "./register-v1";
 
@@ -166,6 +166,7 @@ export class GitHubMcpAgent extends McpAgent<Env, SessionState, SessionProps> {
 		return createGithubClient({
 			apiUrl: config.github.apiUrl,
 			token: callerTokenSource(this.env, config.jurisdiction, caller, caller.origin),
+			publicRepositoriesOnly: mustKeepToPublicRepositories(caller, config.github),
 			cache: this.#cache,
 			...(extra?.signal ? { signal: extra.signal } : {}),
 		});

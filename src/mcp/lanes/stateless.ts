@@ -33,7 +33,7 @@ import type { Caller } from "../caller";
 import { CANNOT_CONFIRM, confirmationSchema, type ElicitAnswer, interpretAnswer } from "../confirm";
 import { type Infer, type Shape, type ToolContext, type ToolDefinition, type ToolResult, templateVariables } from "../define";
 import { ConfirmationPending, invokeTool } from "../invoke";
-import { mayListRestrictedTools, visiblePrompts, visibleResources, visibleTools } from "../policy";
+import { mayListRestrictedTools, mustKeepToPublicRepositories, visiblePrompts, visibleResources, visibleTools } from "../policy";
 
 /** What the guard hands the lane for one request. */
 export interface StatelessRequest {
@@ -167,6 +167,7 @@ function githubFor(caller: Caller, env: Env, config: Config, signal?: AbortSigna
 	return createGithubClient({
 		apiUrl: config.github.apiUrl,
 		token: callerTokenSource(env, config.jurisdiction, caller, caller.origin),
+		publicRepositoriesOnly: mustKeepToPublicRepositories(caller, config.github),
 		cache: userCache(env, config, caller),
 		...(signal ? { signal } : {}),
 	});
