@@ -395,12 +395,12 @@ async function main() {
 			port: PORTS.ours,
 			stdio: "pipe",
 			persistTo: join(persist, "ours"),
-			vars: {
+			settings: {
 				GITHUB_CLIENT_ID: standIn.clientId,
 				GITHUB_CLIENT_SECRET: standIn.clientSecret,
 				GITHUB_BASE_URL: standIn.baseUrl,
 				GITHUB_API_URL: standIn.apiUrl,
-				COOKIE_ENCRYPTION_KEY: "bench-only-0123456789abcdef0123456789abcdef",
+				SESSION_SECRET: "bench-only-0123456789abcdef0123456789abcdef",
 				MCP_JURISDICTION: "",
 			},
 		}),

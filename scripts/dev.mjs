@@ -5,7 +5,11 @@
  * With a GitHub OAuth App in .dev.vars (GITHUB_CLIENT_ID and GITHUB_CLIENT_SECRET), it runs
  * `wrangler dev` against real GitHub. Without one, it starts the local GitHub development
  * stand-in (scripts/github-standin/) and points the Worker at it, so the whole sign-in works
- * with nothing configured. A missing COOKIE_ENCRYPTION_KEY is generated for this run only.
+ * with nothing configured. A missing SESSION_SECRET is generated for this run only; the old name
+ * COOKIE_ENCRYPTION_KEY in .dev.vars is still read as SESSION_SECRET.
+ *
+ * Everything in .dev.vars, and what this script adds, reaches wrangler as one generated env file
+ * (scripts/wrangler-dev.mjs explains why), so wrangler has nothing to warn about.
  *
  * The stand-in signs in through its OAuth App by default; GITHUB_STANDIN_MODE=github-app uses its
  * GitHub App instead (expiring user tokens with refresh tokens, repositories where it is installed).
@@ -38,8 +42,8 @@ const isPlaceholder = (/** @type {string | undefined} */ value) => !value || /^<
 
 // DEV_VARS_FILE lets the tests run `npm start` as a newcomer would, with no .dev.vars.
 const devVars = readDevVars(process.env.DEV_VARS_FILE);
-/** @type {Record<string, string>} */
-const vars = {};
+/** Every setting the Worker gets: .dev.vars as written, then what this script decides. @type {Record<string, string>} */
+const vars = Object.fromEntries(Object.entries(devVars).filter(([, value]) => !isPlaceholder(value)));
 /** @type {{ close(): Promise<void> } | undefined} */
 let standIn;
 
@@ -71,8 +75,14 @@ if (isPlaceholder(devVars.GITHUB_CLIENT_ID) || isPlaceholder(devVars.GITHUB_CLIE
 	console.log("\n  Using the GitHub OAuth App from .dev.vars.\n");
 }
 
-if (isPlaceholder(devVars.COOKIE_ENCRYPTION_KEY)) {
-	vars.COOKIE_ENCRYPTION_KEY = randomBytes(32).toString("hex");
+// SESSION_SECRET was called COOKIE_ENCRYPTION_KEY before 0.2: an old .dev.vars keeps working.
+if (isPlaceholder(vars.SESSION_SECRET) && !isPlaceholder(vars.COOKIE_ENCRYPTION_KEY)) {
+	vars.SESSION_SECRET = vars.COOKIE_ENCRYPTION_KEY ?? "";
+	console.log("  .dev.vars: using COOKIE_ENCRYPTION_KEY as SESSION_SECRET (its new name; rename it when convenient).");
+}
+delete vars.COOKIE_ENCRYPTION_KEY;
+if (isPlaceholder(vars.SESSION_SECRET)) {
+	vars.SESSION_SECRET = randomBytes(32).toString("hex");
 }
 
 // workerd (local development) does not implement Durable Object jurisdictions; they apply on Cloudflare.
@@ -80,7 +90,7 @@ vars.MCP_JURISDICTION = "";
 
 console.log(`  MCP server: http://localhost:${PORT}/mcp (Streamable HTTP), http://localhost:${PORT}/sse (SSE)\n`);
 
-const wrangler = spawnWranglerDev({ port: PORT, vars });
+const wrangler = spawnWranglerDev({ port: PORT, settings: vars });
 
 async function shutdown(/** @type {number} */ code) {
 	await standIn?.close().catch(() => {});

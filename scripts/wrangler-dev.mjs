@@ -3,9 +3,17 @@
  * Starts `wrangler dev` offline: no telemetry, no `request.cf` lookup, no banner. Shared by
  * `npm start` (scripts/dev.mjs) and the end-to-end tests, so both run the Worker the same way.
  * A development tool; nothing here is bundled into the Worker.
+ *
+ * Settings reach the Worker the way wrangler expects them. wrangler.jsonc declares
+ * `secrets.required`, and then `wrangler dev` takes secrets only from .dev.vars, or else from
+ * `.env` files and the environment, and warns about each required one it did not find there
+ * (a `--var` does not count). So the values are written to a private, generated env file, passed
+ * with `--env-file` (which also makes wrangler skip .dev.vars: the caller has read it already),
+ * and deleted when wrangler exits.
  */
 import { spawn } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 
 export const OFFLINE_ENV = {
@@ -46,19 +54,51 @@ function wranglerBin() {
 }
 
 /**
- * @param {{ port?: number, vars?: Record<string, string>, stdio?: "inherit" | "pipe", extraArgs?: string[], persistTo?: string }} options
+ * A dotenv line: the value in double quotes, with the characters dotenv would read differently
+ * escaped.
+ * @param {string} name
+ * @param {string} value
  */
-export function spawnWranglerDev({ port = 8788, vars = {}, stdio = "inherit", extraArgs = [], persistTo } = {}) {
+function envLine(name, value) {
+	if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) throw new Error(`not a setting name: ${name}`);
+	if (/[\r\n"\\]/.test(value)) throw new Error(`${name}: newlines, quotes and backslashes are not supported in development settings`);
+	return `${name}="${value}"`;
+}
+
+/**
+ * @param {{ port?: number, settings?: Record<string, string>, stdio?: "inherit" | "pipe", extraArgs?: string[], persistTo?: string, env?: Record<string, string> }} options
+ *   settings: secrets and vars for the Worker (override wrangler.jsonc's vars);
+ *   env: extra environment for wrangler itself (e.g. NODE_EXTRA_CA_CERTS).
+ */
+export function spawnWranglerDev({ port = 8788, settings = {}, stdio = "inherit", extraArgs = [], persistTo, env = {} } = {}) {
 	const args = ["dev", "--port", String(port), "--ip", "localhost", "--show-interactive-dev-session=false", "--log-level", "warn"];
 	if (persistTo) args.push("--persist-to", persistTo);
-	for (const [name, value] of Object.entries(vars)) args.push("--var", `${name}:${value}`);
+	/** @type {string | undefined} */
+	let settingsDir;
+	if (Object.keys(settings).length > 0) {
+		settingsDir = mkdtempSync(join(tmpdir(), "wrangler-dev-settings-"));
+		const file = join(settingsDir, "settings.env");
+		writeFileSync(
+			file,
+			`${Object.entries(settings)
+				.map(([name, value]) => envLine(name, value))
+				.join("\n")}\n`,
+			{ mode: 0o600 },
+		);
+		args.push("--env-file", file);
+	}
 	args.push(...extraArgs);
-	return spawn(wranglerBin(), args, {
+	const child = spawn(wranglerBin(), args, {
 		cwd: PROJECT_ROOT,
 		stdio: stdio === "inherit" ? "inherit" : ["ignore", "pipe", "pipe"],
-		env: { ...process.env, ...OFFLINE_ENV },
+		env: { ...process.env, ...OFFLINE_ENV, ...env },
 		detached: stdio !== "inherit",
 	});
+	if (settingsDir) {
+		const dir = settingsDir;
+		child.once("exit", () => rmSync(dir, { recursive: true, force: true }));
+	}
+	return child;
 }
 
 /**

@@ -1,6 +1,6 @@
 /**
  * The browser-facing routes: the consent page (GET/POST /authorize), the return from GitHub
- * (GET /callback) and a small home page. Glue only: the OAuth provider's consent and upstream
+ * (GET /callback), the connected apps page (/connections, connections.ts) and a small home page. Glue only: the OAuth provider's consent and upstream
  * helpers do the binding and storage, github.ts talks to GitHub, the pages render.
  *
  * Errors follow the library's table (docs/consent-page.md): a validated request's errors go back
@@ -8,6 +8,7 @@
  */
 import { AuthorizationError, authorizationErrorRedirect, CimdFetchError, type OAuthHelpers } from "@cloudflare/workers-oauth-provider";
 import { Hono } from "hono";
+import { HTTPException } from "hono/http-exception";
 import { z } from "zod";
 import { ConfigError, readConfig } from "../config";
 import type { GrantProps } from "../props";
@@ -15,34 +16,72 @@ import { normalizeScopes } from "../scopes";
 import { identityProvider } from "../upstream";
 import { codeChallengeS256, createCodeVerifier } from "../upstream/pkce";
 import { UpstreamError } from "../upstream/types";
+import { CONNECTIONS_STATE_PREFIX } from "./browser-session";
+import { connections, finishConnectionsSignIn, signInOrigin } from "./connections";
+import { clearHintCookie, hintedUser, isRemembered, rememberApproval } from "./consent-memory";
 import { renderConsentPage } from "./consent-page";
 import { AppError, renderErrorPage } from "./errors";
 import { renderHomePage } from "./home-page";
-import { setPageSecurityHeaders } from "./layout";
+import { setPageSecurityHeaders, withPageSecurityHeaders } from "./layout";
+import { checkRedirectUri, REDIRECT_RULE, redirectCspSource } from "./redirect-uris";
 
 type AppEnv = { Bindings: Env & { OAUTH_PROVIDER: OAuthHelpers } };
 
-/** What the Worker keeps (encrypted, server-side) between the redirect to GitHub and /callback. */
-const UpstreamData = z.object({ verifier: z.string().min(43) });
+/**
+ * What the Worker keeps (encrypted, server-side, in the library's upstream transaction) between
+ * the redirect to GitHub and /callback: the PKCE verifier, whether the user ticked "Remember this
+ * app", and, for a consent skipped because it was remembered, the user GitHub must sign in.
+ */
+const UpstreamData = z.object({
+	verifier: z.string().min(43),
+	remember: z.boolean().optional(),
+	expectedUserId: z.string().min(1).optional(),
+});
+type UpstreamData = z.infer<typeof UpstreamData>;
 
 export const app = new Hono<AppEnv>();
 
-app.get("/", (c) => {
-	setPageSecurityHeaders(c);
+app.get("/", async (c) => {
+	await setPageSecurityHeaders(c);
 	return c.html(renderHomePage(new URL(c.req.url).origin));
 });
+
+app.route("/connections", connections);
 
 app.get("/authorize", async (c) => {
 	const oauth = c.env.OAUTH_PROVIDER;
 	// Fail before showing consent if the deployment cannot finish a sign-in: its settings, and
 	// the identity provider's (building the provider validates them).
-	readConfig(c.env);
+	const config = readConfig(c.env);
 	identityProvider(c.env);
 	const request = await oauth.parseAuthRequest(c.req.raw);
+	// The library checked the redirect URI against the client's registration (or its metadata
+	// document); this server's own rule is narrower (redirect-uris.ts). Never redirect to it.
+	const redirect = checkRedirectUri(request.redirectUri);
+	if (!redirect.ok) {
+		throw new AppError(400, `This app's redirect URI cannot be used: it ${redirect.reason}. ${REDIRECT_RULE}`, "redirect URI refused");
+	}
+
+	// Remembered consent (consent-memory.ts): skip the page, sign in at GitHub as the hinted user.
+	const hinted = await hintedUser(c, config.sessionSecret);
+	if (hinted && (await isRemembered(oauth, c.env.OAUTH_KV, c.req.raw, request, hinted, config.sessionSecret))) {
+		const approved = { ...request, scope: normalizeScopes(request.scope) };
+		return redirectToProvider(c, approved, { expectedUserId: hinted }, new Headers());
+	}
+
 	const details = await oauth.describeConsent(request); // first: a failed lookup leaves nothing in KV
 	const consent = await oauth.beginConsent(request);
 	consent.headers.set("Content-Type", "text/html; charset=utf-8");
-	return new Response(await renderConsentPage(details, consent.handle), { headers: consent.headers });
+	// The form posts here; approving redirects to GitHub (and on to /callback and the client when
+	// GitHub answers at once), denying redirects to the client.
+	await withPageSecurityHeaders(consent.headers, {
+		formAction: ["'self'", signInOrigin(c.env, c.req.url), redirectCspSource(redirect)],
+	});
+	const page = await renderConsentPage(details, consent.handle, {
+		redirectKind: redirect.kind,
+		provider: identityProvider(c.env).wording,
+	});
+	return new Response(page, { headers: consent.headers });
 });
 
 app.post("/authorize", async (c) => {
@@ -63,12 +102,24 @@ app.post("/authorize", async (c) => {
 	// values from scopesSupported.
 	const scope = normalizeScopes(form?.getAll("scope").filter((value): value is string => typeof value === "string") ?? []);
 	const approved = await oauth.approveConsent(c.req.raw, handle, { scope });
-	// The PKCE verifier stays server-side in the upstream transaction (encrypted with a key only
-	// the state derives); GitHub sees only its S256 challenge.
+	return redirectToProvider(c, approved.request, { remember: form?.get("remember") === "1" }, approved.headers);
+});
+
+/**
+ * After consent (given now, or remembered): the upstream transaction, then GitHub. The PKCE
+ * verifier stays server-side in the transaction (encrypted with a key only the state derives);
+ * GitHub sees only its S256 challenge.
+ */
+async function redirectToProvider(
+	c: { env: AppEnv["Bindings"]; req: { url: string } },
+	request: Parameters<OAuthHelpers["beginUpstream"]>[0],
+	extra: Omit<UpstreamData, "verifier">,
+	headers: Headers,
+): Promise<Response> {
 	const verifier = createCodeVerifier();
-	const { state, headers } = await oauth.beginUpstream(approved.request, {
-		data: { verifier } satisfies z.infer<typeof UpstreamData>,
-		headers: approved.headers,
+	const { state } = await c.env.OAUTH_PROVIDER.beginUpstream(request, {
+		data: { verifier, ...extra } satisfies UpstreamData,
+		headers,
 	});
 	headers.set(
 		"Location",
@@ -77,13 +128,16 @@ app.post("/authorize", async (c) => {
 			state,
 			codeChallenge: await codeChallengeS256(verifier),
 			// The provider asks only for what the granted MCP scopes need.
-			scopes: normalizeScopes(approved.request.scope),
+			scopes: normalizeScopes(request.scope),
 		}),
 	);
 	return new Response(null, { status: 302, headers });
-});
+}
 
 app.get("/callback", async (c) => {
+	const state = new URL(c.req.url).searchParams.get("state") ?? "";
+	if (state.startsWith(CONNECTIONS_STATE_PREFIX)) return finishConnectionsSignIn(c, state);
+
 	const oauth = c.env.OAUTH_PROVIDER;
 	const upstreamProvider = identityProvider(c.env);
 	// Recovers the approved request only for the browser that started it (state + binding cookie),
@@ -105,8 +159,21 @@ app.get("/callback", async (c) => {
 		throw new AppError(400, "GitHub did not return an authorization code. Start again from your MCP client.", "callback without code");
 	}
 
+	const config = readConfig(c.env);
 	const tokens = await upstreamProvider.exchangeCode({ code, redirectUri: callbackUrl(c.req.url), codeVerifier: data.data.verifier });
 	const user = await upstreamProvider.fetchUser(tokens);
+	if (data.data.expectedUserId !== undefined && data.data.expectedUserId !== user.id) {
+		// A remembered consent belongs to the user who gave it. Another account signed in at
+		// GitHub: nothing is stored, this browser forgets whom it remembered, and the user starts
+		// again (and sees the consent page, for the account that is signed in now).
+		c.header("Set-Cookie", clearHintCookie(), { append: true });
+		throw new AppError(
+			400,
+			`You signed in to ${upstreamProvider.wording.name} as a different account than the one that allowed this app before. Nothing was connected. Start again from your MCP client to decide for this account.`,
+			"remembered consent: a different upstream user signed in",
+			"A different account signed in",
+		);
+	}
 	// Encrypted at rest by the library; the upstream tokens never leave the server.
 	const props: GrantProps = { v: 2, user, upstream: tokens, signedInAt: Date.now() };
 	const { redirectTo } = await oauth.completeAuthorization({
@@ -117,6 +184,11 @@ app.get("/callback", async (c) => {
 		scope: upstream.request.scope,
 		props,
 	});
+	if (data.data.remember) {
+		for (const line of await rememberApproval(oauth, c.env.OAUTH_KV, c.req.raw, upstream.request, user.id, config.sessionSecret)) {
+			upstream.headers.append("Set-Cookie", line);
+		}
+	}
 	upstream.headers.set("Location", redirectTo);
 	return new Response(null, { status: 302, headers: upstream.headers });
 });
@@ -157,6 +229,19 @@ app.onError((error, c) => {
 	if (error instanceof UpstreamError) {
 		console.error(JSON.stringify({ type: "upstream_sign_in_failed", kind: error.kind, detail: error.internal }));
 		return renderErrorPage(c, new AppError(502, upstreamErrorMessage(error, identityProvider(c.env).wording.name), error.internal));
+	}
+	if (error instanceof HTTPException && error.status === 403) {
+		// hono's csrf(): a form posted from another site (or without Origin and Sec-Fetch-Site).
+		return renderErrorPage(
+			c,
+			new AppError(
+				403,
+				"This form was not sent from this site, so it was refused.",
+				"cross-site form refused",
+				"Request refused",
+				"connections",
+			),
+		);
 	}
 	if (error instanceof AppError) {
 		console.warn(JSON.stringify({ type: "auth_error", status: error.status, detail: error.internal }));

@@ -14,9 +14,12 @@ const INVISIBLE = /[\p{Cc}\p{Cf}\p{Co}\p{Cs}\p{Zl}\p{Zp}]/gu;
 /** The longest client name kept at registration, and shown. */
 export const CLIENT_NAME_MAX = 80;
 
+/** Characters that break lines or separate words: they become a space before the rest is removed. */
+const BREAKS = /[\t\n\v\f\r\u0085\u2028\u2029]/gu;
+
 /** Cleaned, whitespace-collapsed and bounded (an ellipsis marks a cut), or "" for nothing left. */
 export function cleanDisplayText(value: string, max = CLIENT_NAME_MAX): string {
-	const cleaned = value.normalize("NFC").replace(INVISIBLE, "").replace(/\s+/gu, " ").trim();
+	const cleaned = value.normalize("NFC").replace(BREAKS, " ").replace(INVISIBLE, "").replace(/\s+/gu, " ").trim();
 	const characters = [...cleaned];
 	if (characters.length <= max) return cleaned;
 	return `${characters

@@ -18,14 +18,16 @@ export class AppError extends Error {
 		readonly internal: string = publicMessage,
 		/** A heading for the page. */
 		readonly title = "Sign-in could not be completed",
+		/** Where the person goes next: back to their MCP client, or to the connected apps page. */
+		readonly next: "client" | "connections" = "client",
 	) {
 		super(internal);
 	}
 }
 
-export function renderErrorPage(c: Context, error: AppError): Response | Promise<Response> {
+export async function renderErrorPage(c: Context, error: AppError): Promise<Response> {
 	c.header("Cache-Control", "no-store");
-	setPageSecurityHeaders(c);
+	await setPageSecurityHeaders(c);
 	return c.html(
 		renderPage(
 			error.title,
@@ -34,7 +36,13 @@ export function renderErrorPage(c: Context, error: AppError): Response | Promise
 				<p>${error.publicMessage}</p>
 				<p class="muted">
 					Error ${error.status}.
-					${error.status === 404 ? html`Check the address, or see <a href="/">how to connect to this server</a>.` : "You can close this window and start again from your MCP client."}
+					${
+						error.next === "connections"
+							? html`Go back to <a href="/connections">Connected apps</a>.`
+							: error.status === 404
+								? html`Check the address, or see <a href="/">how to connect to this server</a>.`
+								: "You can close this window and start again from your MCP client."
+					}
 				</p>
 			</div>`,
 		),

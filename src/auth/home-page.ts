@@ -42,6 +42,13 @@ export function renderHomePage(origin: string) {
 					<dd><code>${endpoints.sse}</code></dd>
 				</dl>
 			</div>
+			<section class="card" aria-labelledby="connections">
+				<h2 id="connections">Connected apps</h2>
+				<p>
+					See which apps can use this server as you, what they wrote, and revoke any of them on
+					<a href="/connections">Connected apps</a> (you sign in with GitHub there).
+				</p>
+			</section>
 			<section class="card" aria-labelledby="native">
 				<h2 id="native">Clients with remote server support</h2>
 				<p>

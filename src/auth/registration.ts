@@ -2,10 +2,12 @@
  * Dynamic client registration (RFC 7591) before the library stores it: a limit per client IP
  * address (REGISTRATION_RATE_LIMITER), so anonymous registrations cannot fill the store, and the
  * client's name cleaned of control and bidirectional characters and bounded (display-text.ts), so
- * what is stored is what the consent page can show safely. Everything else is the library's.
+ * what is stored is what the consent page can show safely, and its redirect URIs held to this
+ * server's rule (redirect-uris.ts). Everything else is the library's.
  */
 import { readBody, TOO_LARGE } from "../mcp/guard/body";
 import { CLIENT_NAME_MAX, cleanDisplayText } from "./display-text";
+import { checkRedirectUri, REDIRECT_RULE } from "./redirect-uris";
 
 /** Registration metadata is small; the library's own limit is lower still. */
 const MAX_REGISTRATION_BYTES = 64 * 1024;
@@ -35,14 +37,38 @@ export async function prepareRegistration(request: Request, env: Env): Promise<R
 	}
 	// Malformed or oversized bodies are the library's to refuse; only a well-formed name is cleaned.
 	let body = text;
-	if (typeof metadata === "object" && metadata !== null && !Array.isArray(metadata) && "client_name" in metadata) {
-		const name = (metadata as { client_name: unknown }).client_name;
-		if (typeof name === "string") {
-			const cleaned = cleanDisplayText(name, CLIENT_NAME_MAX);
-			body = JSON.stringify({ ...metadata, ...(cleaned ? { client_name: cleaned } : { client_name: undefined }) });
+	if (typeof metadata === "object" && metadata !== null && !Array.isArray(metadata)) {
+		const refused = refusedRedirectUri((metadata as { redirect_uris?: unknown }).redirect_uris);
+		if (refused) return refused;
+		if ("client_name" in metadata) {
+			const name = (metadata as { client_name: unknown }).client_name;
+			if (typeof name === "string") {
+				const cleaned = cleanDisplayText(name, CLIENT_NAME_MAX);
+				body = JSON.stringify({ ...metadata, ...(cleaned ? { client_name: cleaned } : { client_name: undefined }) });
+			}
 		}
 	}
 	const headers = new Headers(request.headers);
 	headers.delete("content-length");
 	return new Request(request.url, { method: "POST", headers, body });
+}
+
+/**
+ * RFC 7591 §3.2.2 `invalid_redirect_uri` for the first listed URI this server would never send a
+ * code to. The whole registration is refused, not just that URI: a client that lists one it cannot
+ * use learns it now, not at its first sign-in.
+ */
+function refusedRedirectUri(value: unknown): Response | null {
+	if (!Array.isArray(value)) return null; // missing or malformed: the library's error
+	for (const [index, uri] of value.entries()) {
+		if (typeof uri !== "string") return null;
+		const check = checkRedirectUri(uri);
+		if (!check.ok) {
+			return Response.json(
+				{ error: "invalid_redirect_uri", error_description: `redirect_uris[${index}] ${check.reason}. ${REDIRECT_RULE}` },
+				{ status: 400, headers: { "Cache-Control": "no-store" } },
+			);
+		}
+	}
+	return null;
 }

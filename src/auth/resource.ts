@@ -5,8 +5,24 @@
  * (https://host/mcp, https://host/sse). The library compares resources exactly (one registered
  * resource per token), so those spellings are mapped to the origin before it sees the request:
  * a client asking for /mcp gets a token that works on /mcp and /sse, still bound to this server.
- * Anything else (another host, another path) is passed through unchanged and stays invalid_target.
+ * Anything else (another host, another port, another path) is passed through unchanged and stays
+ * invalid_target.
+ *
+ * The MCP URL a user configured may carry this server's own view parameters
+ * (`/mcp?toolsets=issues&readonly=1`, see src/mcp/guard/view.ts), and a client may send that URL
+ * as written: those two parameters, and nothing else, are accepted on /mcp and /sse. Any other
+ * query, a fragment or userinfo on this origin is refused: the library would map
+ * `https://host/?x=1` to the bare origin (RFC 8707 §2.2 lets a resource name a URL that adds query
+ * parameters), but one rule ("the origin, or an MCP endpoint's URL as the user wrote it") is easier
+ * to audit. Such a value is replaced by REFUSED_RESOURCE, which the library refuses with
+ * invalid_target like any other.
  */
+
+/** Not a resource URI at all (no authority): the library answers invalid_target for it. */
+const REFUSED_RESOURCE = "urn:invalid-resource";
+
+/** The query parameters an MCP endpoint's URL may carry (the connection's view). */
+const VIEW_PARAMETERS = new Set(["toolsets", "readonly"]);
 
 /** The resource spellings that mean this server, for an origin. */
 function aliasesOf(origin: string): Set<string> {
@@ -18,7 +34,13 @@ export function canonicalResource(value: string, origin: string): string {
 	if (!URL.canParse(value)) return value;
 	const url = new URL(value);
 	// Scheme and host compare case-insensitively; path and port exactly (the library's rule).
-	if (url.origin !== origin || url.search !== "" || url.hash !== "" || url.username !== "" || url.password !== "") return value;
+	if (url.origin !== origin) return value;
+	if (value.includes("#") || url.username !== "" || url.password !== "") return REFUSED_RESOURCE;
+	if (url.search !== "") {
+		const endpoint = /^\/(mcp|sse)\/?$/.test(url.pathname);
+		const onlyView = [...url.searchParams.keys()].every((name) => VIEW_PARAMETERS.has(name));
+		if (!endpoint || !onlyView) return REFUSED_RESOURCE;
+	}
 	return aliasesOf(origin).has(`${url.origin}${url.pathname}`) ? origin : value;
 }
 

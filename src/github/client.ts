@@ -15,6 +15,7 @@ import { Octokit } from "@octokit/core";
 import { RequestError } from "@octokit/request-error";
 import { USER_AGENT } from "../server-info";
 import { UpstreamError } from "../upstream/types";
+import { isAccountName, isRepositoryName, isRepositoryPath } from "./names";
 
 /** A store for GitHub GET responses, keyed by URL, for conditional requests. */
 export interface ResponseCache {
@@ -95,6 +96,7 @@ export function createGithubClient(options: GithubClientOptions): Octokit {
 	octokit.hook.wrap("request", async (request, requestOptions) => {
 		if (options.publicRepositoriesOnly) keepToPublicListings(requestOptions);
 		const url = octokit.request.endpoint(requestOptions).url;
+		assertSafeParameters(requestOptions);
 		assertSafePath(url, apiPath);
 
 		const send = async (token: string) => {
@@ -189,6 +191,32 @@ function repositoryOf(url: string, apiPath: string): { owner: string; repo: stri
  * (WHATWG URL treats `%2e` as `.` too), so an argument of `..` would otherwise move a request for
  * /repos/{owner}/{repo}/issues to /issues, with the user's token.
  */
+/**
+ * Route parameters held to GitHub's naming rules by name, whatever tool supplied them: an account
+ * is never more than one path segment (no `/`, encoded or not, no dot segment), a repository
+ * likewise, a number is a positive integer, and a file path has no empty or dot parts. The path
+ * check below then proves the URL that goes out is the route's.
+ */
+export function assertSafeParameters(options: Record<string, unknown>): void {
+	for (const name of ["owner", "org", "username"]) {
+		const value = options[name];
+		if (value !== undefined && !(typeof value === "string" && isAccountName(value)))
+			throw new UnsafeGithubPathError(`${name} is not a GitHub account name`);
+	}
+	const repo = options.repo;
+	if (repo !== undefined && !(typeof repo === "string" && isRepositoryName(repo)))
+		throw new UnsafeGithubPathError("repo is not a GitHub repository name");
+	const path = options.path;
+	if (path !== undefined && !(typeof path === "string" && isRepositoryPath(path)))
+		throw new UnsafeGithubPathError("path is not a repository file path");
+	for (const name of ["issue_number", "pull_number", "comment_id"]) {
+		const value = options[name];
+		if (value !== undefined && !(typeof value === "number" && Number.isSafeInteger(value) && value > 0)) {
+			throw new UnsafeGithubPathError(`${name} is not a positive whole number`);
+		}
+	}
+}
+
 export function assertSafePath(url: string, apiPath: string): void {
 	const raw = /^[a-z]+:\/\/[^/]+(\/[^?#]*)?/i.exec(url)?.[1] ?? "/";
 	if (!raw.startsWith(`${apiPath}/`)) throw new UnsafeGithubPathError("the request left the API");
@@ -252,7 +280,9 @@ export function describeGithubError(
 	}
 	// No response: the network failed, the connection was reset, or the request timed out.
 	if (!(error instanceof RequestError) || error.response === undefined) {
-		const timedOut = error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError");
+		// Octokit wraps a failed fetch in a RequestError (status 500, no response) and keeps the
+		// fetch's own error, a TimeoutError when AbortSignal.timeout fired, as its cause.
+		const timedOut = isTimeout(error) || (error instanceof Error && isTimeout(error.cause));
 		const what = timedOut ? "GitHub did not answer in time" : "GitHub could not be reached";
 		return write
 			? {
@@ -309,4 +339,9 @@ export function describeGithubError(
 			}
 			return { status: "failed", text: `Could not ${action}: GitHub answered HTTP ${error.status}.` };
 	}
+}
+
+/** The abort of a request that took too long (AbortSignal.timeout) or was cancelled. */
+function isTimeout(error: unknown): boolean {
+	return typeof error === "object" && error !== null && "name" in error && (error.name === "TimeoutError" || error.name === "AbortError");
 }

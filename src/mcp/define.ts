@@ -13,6 +13,7 @@ import type { Octokit } from "@octokit/core";
 import type { z } from "zod";
 import type { McpScope } from "../scopes";
 import type { Caller } from "./caller";
+import type { Completer } from "./completions";
 
 /** A JSON object shape: zod schemas by property name (what both SDKs accept as inputSchema). */
 export type Shape = Record<string, z.ZodType>;
@@ -62,6 +63,13 @@ export interface ToolDefinition<I extends Shape = Shape, O extends Shape | undef
 	 * call is recorded in the audit trail.
 	 */
 	annotations: ToolAnnotations;
+	/**
+	 * A call that works against the GitHub stand-in's seed data: shown in the README's tool table,
+	 * and run by the tests on both lanes (every tool's example must succeed and match its
+	 * outputSchema), so a new tool is tested by being defined. `<scratch>` in a string argument is
+	 * replaced by a repository of the test's own.
+	 */
+	example: z.input<z.ZodObject<I>>;
 	/** For write tools: what the call acts on, for the audit trail (never the text written). */
 	auditTarget?(args: Infer<I>): string;
 	handler(args: Infer<I>, context: ToolContext): Promise<ToolResult>;
@@ -106,6 +114,8 @@ export interface FixedResourceDefinition extends ResourceBase {
 export interface TemplateResourceDefinition extends ResourceBase {
 	kind: "template";
 	uriTemplate: string;
+	/** Completions for the template's variables (see completions.ts). */
+	complete?: Record<string, Completer>;
 	read(uri: string, variables: Record<string, string>, context: ToolContext): Promise<ResourceContents>;
 }
 

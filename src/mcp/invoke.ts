@@ -5,6 +5,7 @@
  * handler runs, unexpected errors become a generic message (the operator gets a log line without
  * the error's text), and write tools leave an audit entry.
  */
+import { describeGithubError } from "../github/client";
 import type { AuditSink } from "./audit";
 import type { Infer, Shape, ToolContext, ToolDefinition, ToolResult } from "./define";
 import { isWriteTool } from "./define";
@@ -66,7 +67,18 @@ async function run<I extends Shape>(
 		);
 	}
 	if (tool.restricted && isRestricted(options.allowList)) {
-		if (!(await mayUseRestrictedTools(options.allowList, context.caller, () => context.github()))) {
+		let allowed: boolean;
+		try {
+			allowed = await mayUseRestrictedTools(options.allowList, context.caller, () => context.github());
+		} catch (error) {
+			// GitHub could not say whether the account may use it: nothing is done, and the message
+			// says why (not that the account is refused).
+			const described = describeGithubError(error, "check whether this account may use this tool", {
+				installationUrl: context.installationUrl,
+			});
+			return errorResult(described.text, write ? "failed" : undefined);
+		}
+		if (!allowed) {
 			return errorResult("This tool is limited to allowed GitHub accounts, and the signed-in account is not one of them.", refused);
 		}
 	}

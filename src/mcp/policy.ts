@@ -62,19 +62,18 @@ export function visiblePrompts() {
 	return PROMPTS;
 }
 
-/** Whether this user may use the restricted tools. Fails closed when GitHub cannot tell. */
+/**
+ * Whether this user may use the restricted tools. Throws GitHub's error when GitHub cannot tell
+ * (down, rate limited, the token refused): each caller decides how to fail closed.
+ */
 export async function mayUseRestrictedTools(allowList: WriteAllowList, caller: Caller | null, github: () => Octokit): Promise<boolean> {
 	if (!isRestricted(allowList)) return true;
 	if (caller === null) return false;
 	if (allowList.logins.includes(caller.user.login.toLowerCase())) return true;
 	if (allowList.orgs.length === 0) return false;
-	try {
-		const { data } = await github().request("GET /user/orgs", { per_page: 100 });
-		const orgs = data.map((org) => org.login.toLowerCase());
-		return allowList.orgs.some((org) => orgs.includes(org));
-	} catch {
-		return false;
-	}
+	const { data } = await github().request("GET /user/orgs", { per_page: 100 });
+	const orgs = data.map((org) => org.login.toLowerCase());
+	return allowList.orgs.some((org) => orgs.includes(org));
 }
 
 // Listing may reuse a recent answer (a tools/list should not cost a GitHub call each time); a
@@ -88,7 +87,14 @@ export async function mayListRestrictedTools(allowList: WriteAllowList, caller: 
 	const key = `${caller.user.id}\n${allowList.logins.join(",")}\n${allowList.orgs.join(",")}`;
 	const cached = listingCache.get(key);
 	if (cached && Date.now() - cached.at < LISTING_TTL_MS) return cached.allowed;
-	const allowed = await mayUseRestrictedTools(allowList, caller, github);
+	let allowed: boolean;
+	try {
+		allowed = await mayUseRestrictedTools(allowList, caller, github);
+	} catch {
+		// GitHub could not tell: hide them from this listing, and ask again at the next (a failure
+		// is not an answer to keep for a minute).
+		return false;
+	}
 	if (listingCache.size > 1000) listingCache.clear();
 	listingCache.set(key, { allowed, at: Date.now() });
 	return allowed;

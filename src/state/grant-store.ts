@@ -27,12 +27,6 @@ export const SESSION_OPEN_WINDOW_MS = 60 * 60 * 1000;
 const RESERVATION_TTL_MS = 60 * 1000;
 /** This object forgets everything this long after its last use (grants live at most 30 days without a refresh). */
 const IDLE_TTL_MS = 45 * 24 * 60 * 60 * 1000;
-/**
- * When the grant ends, calls already running in its sessions get this long to answer before the
- * sessions are deleted: deleting a Durable Object aborts its requests, and the call that found the
- * upstream access gone (or a call waiting on GitHub, at most GITHUB_TIMEOUT_MS) would never answer.
- */
-export const SESSION_END_GRACE_MS = 60 * 1000;
 
 export type TokenResult =
 	| { ok: true; tokens: UpstreamTokens }
@@ -58,7 +52,6 @@ export class GrantStore extends DurableObject<Env> {
 	 * (the tokens in the grant's props). Refreshed first when they are about to expire.
 	 */
 	async tokens(seed: UpstreamTokens): Promise<TokenResult> {
-		if (await this.#ended()) return { ok: false, reason: "revoked" };
 		await this.#touch();
 		const current = (await this.#load()) ?? seed;
 		if (!needsRefresh(current)) return { ok: true, tokens: current };
@@ -70,7 +63,6 @@ export class GrantStore extends DurableObject<Env> {
 	 * otherwise a refresh now; `revoked` when there is nothing left to refresh with.
 	 */
 	async renewAfterUnauthorized(stale: string, seed: UpstreamTokens): Promise<TokenResult> {
-		if (await this.#ended()) return { ok: false, reason: "revoked" };
 		await this.#touch();
 		const current = (await this.#load()) ?? seed;
 		if (current.accessToken !== stale) return { ok: true, tokens: current };
@@ -168,34 +160,22 @@ export class GrantStore extends DurableObject<Env> {
 	}
 
 	/**
-	 * The grant ended (revoked, or its upstream access is gone): its upstream tokens are deleted at
-	 * once and every later token request is refused; every session's stored state, and everything
-	 * here, is deleted SESSION_END_GRACE_MS later, once the calls already running have answered.
+	 * The grant ended (revoked, or its upstream access is gone): delete every session's stored
+	 * state (a session lives on a moment, without storage, to answer a call in flight), and
+	 * everything here.
 	 */
 	async end(): Promise<void> {
-		await this.ctx.storage.delete("tokens");
-		if (!(await this.#ended())) await this.ctx.storage.put("ended", Date.now());
-		await this.ctx.storage.setAlarm(Date.now() + SESSION_END_GRACE_MS);
+		const jurisdiction = readConfig(this.env).jurisdiction;
+		const namespace = jurisdiction ? this.env.MCP_OBJECT.jurisdiction(jurisdiction) : this.env.MCP_OBJECT;
+		await Promise.allSettled(this.listSessions().map((name) => namespace.get(namespace.idFromName(name)).endSession()));
+		await this.ctx.storage.deleteAlarm();
+		await this.ctx.storage.deleteAll();
 	}
 
 	override async alarm(): Promise<void> {
-		if (await this.#ended()) return this.#deleteEverything();
 		const last = (await this.ctx.storage.get<number>("lastUsed")) ?? 0;
-		if (Date.now() - last >= IDLE_TTL_MS) await this.#deleteEverything();
+		if (Date.now() - last >= IDLE_TTL_MS) await this.end();
 		else await this.ctx.storage.setAlarm(last + IDLE_TTL_MS);
-	}
-
-	async #ended(): Promise<boolean> {
-		return (await this.ctx.storage.get<number>("ended")) !== undefined;
-	}
-
-	/** Every session's stored state, and everything here. */
-	async #deleteEverything(): Promise<void> {
-		const jurisdiction = readConfig(this.env).jurisdiction;
-		const namespace = jurisdiction ? this.env.MCP_OBJECT.jurisdiction(jurisdiction) : this.env.MCP_OBJECT;
-		await Promise.allSettled(this.listSessions().map((name) => namespace.get(namespace.idFromName(name)).destroy()));
-		await this.ctx.storage.deleteAlarm();
-		await this.ctx.storage.deleteAll();
 	}
 
 	// --- the vault ---------------------------------------------------------------------------

@@ -224,3 +224,19 @@ export async function startRedirectListener(): Promise<RedirectListener> {
 			}),
 	};
 }
+
+/**
+ * Signs in on the connected apps page (/connections) as a user does: the page's button, the GitHub
+ * stand-in's page (choose the user, Authorize), back on /connections. Returns the signed-in page.
+ */
+export async function signInOnConnections(context: BrowserContext, origin: string, login: string): Promise<Page> {
+	const page = await context.newPage();
+	await page.goto(`${origin}/connections`);
+	await page.getByRole("button", { name: /^Sign in with / }).click();
+	await page.waitForURL((url) => url.pathname === "/login/oauth/authorize");
+	await page.locator(`input[name="login"][value="${login}"]`).check();
+	await page.getByRole("button", { name: "Authorize" }).click();
+	await page.waitForURL((url) => url.pathname === "/connections");
+	await page.getByText(`Signed in as ${login}`).waitFor();
+	return page;
+}

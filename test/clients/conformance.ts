@@ -18,6 +18,7 @@ export interface ConformanceCheck {
 	status: string;
 	errorMessage?: string;
 	description?: string;
+	details?: unknown;
 }
 
 export interface ScenarioResult {
@@ -97,3 +98,66 @@ export async function runConformance(
 export function failures(result: ScenarioResult): ConformanceCheck[] {
 	return result.checks.filter((check) => !["SUCCESS", "INFO", "SKIPPED", "WARNING"].includes(check.status));
 }
+
+/** A failure that names one of the suite's fixtures (or says the scenario has nothing to test here). */
+export const FIXTURE_MISSING =
+	/\b(test_[a-z0-9_]+|json_schema_2020_12_tool|test:\/\/[^\s]+)\b.*not found|not found.*\b(test_[a-z0-9_]+|test:\/\/)|Not testable|Prerequisite failed|did not request (elicitation|sampling)|No (image|audio|resource|progress)[a-z ]* (content )?(found|received)|Expected multiple content items|Tool [a-z_0-9]+ not found|routing-task fixture|No log notifications received|Expected InputRequiredResult with inputRequests and requestState/i;
+
+/** Scenarios that need the suite's fixtures, by revision, and why they do not apply. */
+export const NOT_APPLICABLE: Record<string, Record<string, string>> = {
+	"2025-11-25": {
+		"completion-complete": "completes the suite's prompt test_prompt_with_arguments (this server completes its own prompt's arguments)",
+		"tools-call-image": "calls the fixture tool test_image_content",
+		"tools-call-audio": "calls the fixture tool test_audio_content",
+		"tools-call-embedded-resource": "calls the fixture tool test_embedded_resource",
+		"tools-call-mixed-content": "calls the fixture tool test_multiple_content_types",
+		"tools-call-with-logging": "calls the fixture tool test_tool_with_logging",
+		"tools-call-with-progress": "calls the fixture tool test_tool_with_progress",
+		"tools-call-sampling": "calls the fixture tool test_sampling (this server never samples)",
+		"tools-call-elicitation": "calls the fixture tool test_elicitation (this server elicits only to confirm writes)",
+		"elicitation-sep1034-defaults": "calls the fixture tool test_elicitation_sep1034_defaults",
+		"elicitation-sep1330-enums": "calls the fixture tool test_elicitation_sep1330_enums",
+		"resources-read-text": "reads the fixture resource test://static-text",
+		"resources-read-binary": "reads the fixture resource test://static-binary",
+		"resources-templates-read": "reads the fixture template test://template/{id}/data",
+		"resources-subscribe": "subscribes to the fixture resource test://watched-resource (this server refuses unknown URIs)",
+		"resources-unsubscribe": "subscribes to the fixture resource test://watched-resource first",
+		"prompts-get-simple": "gets the fixture prompt test_simple_prompt",
+		"prompts-get-with-args": "gets the fixture prompt test_prompt_with_arguments",
+		"prompts-get-embedded-resource": "gets the fixture prompt test_prompt_with_embedded_resource",
+		"prompts-get-with-image": "gets the fixture prompt test_prompt_with_image",
+		"json-schema-2020-12": "lists the fixture tool json_schema_2020_12_tool (pending, not scored)",
+		"server-sse-polling": "calls the fixture tool test_reconnection, which closes its stream mid-call",
+	},
+	"2026-07-28": {
+		"completion-complete": "completes the suite's prompt test_prompt_with_arguments (this server completes its own prompt's arguments)",
+		"tools-call-simple-text": "calls the fixture tool test_simple_text",
+		"tools-call-image": "calls the fixture tool test_image_content",
+		"tools-call-audio": "calls the fixture tool test_audio_content",
+		"tools-call-embedded-resource": "calls the fixture tool test_embedded_resource",
+		"tools-call-mixed-content": "calls the fixture tool test_multiple_content_types",
+		"tools-call-error": "calls the fixture tool test_error_handling",
+		"tools-call-with-progress": "calls the fixture tool test_tool_with_progress",
+		"resources-read-text": "reads the fixture resource test://static-text",
+		"resources-read-binary": "reads the fixture resource test://static-binary",
+		"resources-templates-read": "reads the fixture template test://template/{id}/data",
+		"prompts-get-simple": "gets the fixture prompt test_simple_prompt",
+		"prompts-get-with-args": "gets the fixture prompt test_prompt_with_arguments",
+		"prompts-get-embedded-resource": "gets the fixture prompt test_prompt_with_embedded_resource",
+		"prompts-get-with-image": "gets the fixture prompt test_prompt_with_image",
+		"server-stateless":
+			"three of its checks need the fixture tools test_missing_capability and test_streaming_elicitation (the rest must pass)",
+		"input-required-result-basic-elicitation": "calls the fixture tool test_input_required_result_elicitation",
+		"input-required-result-basic-sampling": "calls the fixture tool test_input_required_result_sampling",
+		"input-required-result-basic-list-roots": "calls the fixture tool test_input_required_result_list_roots",
+		"input-required-result-request-state": "calls the fixture tool test_input_required_result_request_state",
+		"input-required-result-multiple-input-requests": "calls the fixture tool test_input_required_result_multiple_inputs",
+		"input-required-result-multi-round": "calls the fixture tool test_input_required_result_multi_round",
+		"input-required-result-non-tool-request": "gets the fixture prompt test_input_required_result_prompt",
+		"input-required-result-result-type": "calls the fixture tool test_input_required_result_elicitation",
+		"input-required-result-tampered-state": "needs a requestState from the fixture tool test_input_required_result_request_state",
+		"input-required-result-capability-check": "calls the fixture tool test_input_required_result_capabilities",
+		"json-schema-2020-12": "lists the fixture tool json_schema_2020_12_tool (pending, not scored)",
+		"http-custom-header-server-validation": "needs a tool with x-mcp-header annotations (pending, not scored)",
+	},
+};

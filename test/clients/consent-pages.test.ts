@@ -7,8 +7,9 @@
 import { createHash, randomBytes } from "node:crypto";
 import type { Browser, BrowserContextOptions, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SERVER_NAME } from "../../src/auth/consent-page";
+import { SERVER_NAME } from "../../src/server-info";
 import { type DevServer, startDevServer } from "../e2e/dev-server";
+import { testClientAddress } from "../support/oauth-flow";
 import {
 	launchChromium,
 	newLoopbackContext,
@@ -40,7 +41,8 @@ const CLIENT_NAME = "Consent Page Test App";
 async function newAuthorization(state = randomBytes(8).toString("hex")) {
 	const registered = await fetch(new URL("/register", server.origin), {
 		method: "POST",
-		headers: { "Content-Type": "application/json" },
+		// Each registration from its own address: the per-address limit is tested elsewhere.
+		headers: { "Content-Type": "application/json", "CF-Connecting-IP": testClientAddress() },
 		body: JSON.stringify({
 			client_name: CLIENT_NAME,
 			redirect_uris: [redirect.url],
@@ -187,7 +189,7 @@ describe("the consent page in a browser", () => {
 		const authorization = await newAuthorization();
 		const { page, close } = await openPage(authorization.url);
 		const focused: string[] = [];
-		for (let step = 0; step < 4; step++) {
+		for (let step = 0; step < 5; step++) {
 			await page.keyboard.press("Tab");
 			focused.push(
 				await page.evaluate(() => {
@@ -202,6 +204,7 @@ describe("the consent page in a browser", () => {
 		expect(focused).toEqual([
 			"input:Read your private repositories too:ring",
 			"input:Create issues and comments as you:ring",
+			"input:Remember this app: next time, skip this page when it asks again from the same place for no more than this:ring",
 			"button:Allow and sign in with GitHub:ring",
 			"button:Deny:ring",
 		]);
@@ -256,6 +259,50 @@ describe("the consent page in a browser", () => {
 	);
 });
 
+describe("the consent page for a native app (private-use redirect URI)", () => {
+	it.each([
+		["light", "desktop"],
+		["dark", "desktop"],
+		["light", "phone"],
+		["dark", "phone"],
+	] as const)("warns in %s mode on a %s that access goes to an app on this computer, naming its scheme", async (colorScheme, device) => {
+		const registered = await fetch(new URL("/register", server.origin), {
+			method: "POST",
+			headers: { "Content-Type": "application/json", "CF-Connecting-IP": testClientAddress() },
+			body: JSON.stringify({
+				client_name: "Native Editor",
+				redirect_uris: ["cursor://anysphere.cursor-mcp/oauth/callback"],
+				grant_types: ["authorization_code", "refresh_token"],
+				response_types: ["code"],
+				token_endpoint_auth_method: "none",
+			}),
+		});
+		expect(registered.status).toBe(201);
+		const { client_id: clientId } = (await registered.json()) as { client_id: string };
+		const url = new URL("/authorize", server.origin);
+		url.search = new URLSearchParams({
+			response_type: "code",
+			client_id: clientId,
+			redirect_uri: "cursor://anysphere.cursor-mcp/oauth/callback",
+			code_challenge: createHash("sha256").update("v".repeat(43)).digest("base64url"),
+			code_challenge_method: "S256",
+			state: "native",
+			resource: server.origin,
+		}).toString();
+		const { page, close, external } = await openPage(url.toString(), {
+			colorScheme,
+			...(device === "phone" ? { viewport: PHONE_VIEWPORT, isMobile: true, hasTouch: true, deviceScaleFactor: 2 } : {}),
+		});
+		await screenshot(page, `consent-private-use-${device}-${colorScheme}`);
+		const text = await renderedText(page.locator("main"));
+		expect(text).toContain("Access will be sent to an app on your computer: the one that opens cursor: links.");
+		expect(await lowContrastText(page)).toEqual([]);
+		expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);
+		expect(external).toEqual([]);
+		await close();
+	});
+});
+
 describe("error pages in a browser", () => {
 	it("a consent form posted twice (a double click, a retried request) shows that the sign-in link cannot be used", async () => {
 		const authorization = await newAuthorization();
@@ -286,19 +333,24 @@ describe("error pages in a browser", () => {
 	])(
 		"%s gets a plain error page (HTTP %s) that says what happened, fits a phone and shows no internals",
 		async (_case, status, path, heading, name) => {
-			for (const device of ["desktop", "phone"] as const) {
+			for (const [device, colorScheme] of [
+				["desktop", "light"],
+				["desktop", "dark"],
+				["phone", "light"],
+				["phone", "dark"],
+			] as const) {
 				const {
 					page,
 					status: actual,
 					close,
 					external,
-				} = await openPage(
-					new URL(path, server.origin).toString(),
-					device === "phone" ? { viewport: PHONE_VIEWPORT, isMobile: true, hasTouch: true } : {},
-				);
+				} = await openPage(new URL(path, server.origin).toString(), {
+					colorScheme,
+					...(device === "phone" ? { viewport: PHONE_VIEWPORT, isMobile: true, hasTouch: true } : {}),
+				});
 				expect(actual).toBe(status);
 				await page.getByRole("heading", { level: 1, name: heading }).waitFor();
-				await screenshot(page, `${name}-${device}`);
+				await screenshot(page, `${name}-${device}-${colorScheme}`);
 				const text = await renderedText(page.locator("main"));
 				expect(text).not.toMatch(/at .+\.(ts|js):\d+|Error:|stack/i);
 				expect(await horizontalOverflow(page)).toBeLessThanOrEqual(0);

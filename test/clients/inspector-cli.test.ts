@@ -111,7 +111,42 @@ describe.each<[InspectorTransport, string]>([
 		});
 		expect(result.code, `the Inspector printed:\n${result.stderr}\n${result.stdout}`).toBe(0);
 		const { content } = lastJson(result.stdout) as { content: { type: string; text: string }[] };
-		expect(JSON.parse(content[0]?.text ?? "{}")).toMatchObject({ login: "octocat", id: 583231 });
+		expect(JSON.parse(content[0]?.text ?? "{}")).toMatchObject({ login: "octocat", id: "583231" });
 		expect(browserHandoff.count()).toBe(opened);
+	});
+
+	// Which lane the Inspector reached shows in the counter's owner: in its default (legacy) era every
+	// CLI run is a new MCP session on the McpAgent lane, whose counter starts at zero; pinned to the
+	// modern era (2026-07-28), the stateless lane keeps one counter per user across runs.
+	it.each<[string, string[], string[]]>([
+		["its default era reaches the McpAgent lane: each run is a new session", [], ["The counter is now 2.", "The counter is now 2."]],
+		...(transport === "http"
+			? ([
+					[
+						"--protocol-era modern reaches the stateless lane: the counter is the user's",
+						["--protocol-era", "modern"],
+						["The counter is now 2.", "The counter is now 4."],
+					],
+				] as [string, string[], string[]][])
+			: []),
+	])("%s", async (_label, extra, expected) => {
+		const browserHandoff = handoff();
+		const texts: string[] = [];
+		for (let run = 0; run < expected.length; run++) {
+			const argv = [
+				...inspectorCallToolCommand(`${server.origin}${path}`, transport, "add_to_counter"),
+				"--tool-arg",
+				"amount=2",
+				...extra,
+			];
+			const result = await runClient(argv, {
+				env: inspectorEnvironment(`store-${transport}`, callbackPort, browserHandoff.env),
+				timeoutMs: 45_000,
+			});
+			expect(result.code, `the Inspector printed:\n${result.stderr}\n${result.stdout}`).toBe(0);
+			const { content } = lastJson(result.stdout) as { content: { type: string; text: string }[] };
+			texts.push(content[0]?.text ?? "");
+		}
+		expect(texts).toEqual(expected);
 	});
 });

@@ -5,9 +5,8 @@
  * redirectToAuthorization opens a real Chromium, which approves our consent page and signs in at
  * the GitHub stand-in; the code comes back to a loopback redirect URI, as for a desktop app.
  *
- * The client negotiates in `auto` mode: it probes for the 2026-07-28 era first and falls back to
- * the 2025 `initialize` handshake. Whatever the two sides settle on must be a revision this
- * server supports.
+ * The client negotiates in `auto` mode: it probes for the 2026-07-28 era first (server/discover)
+ * and falls back to the 2025 `initialize` handshake only when the server does not answer the probe.
  */
 
 import {
@@ -24,7 +23,7 @@ import {
 import { SUPPORTED_PROTOCOL_VERSIONS as SERVER_PROTOCOL_VERSIONS } from "@modelcontextprotocol/sdk/types.js";
 import type { Browser, BrowserContext } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { SERVER_NAME } from "../../src/auth/consent-page";
+import { SERVER_NAME } from "../../src/server-info";
 import { type DevServer, startDevServer } from "../e2e/dev-server";
 import {
 	launchChromium,
@@ -129,14 +128,22 @@ describe.each<Kind>(["streamable-http", "sse"])("@modelcontextprotocol/client 2.
 		const client = newClient();
 		await client.connect(transportFor(kind, provider));
 		const version = client.getNegotiatedProtocolVersion();
-		expect(SERVER_PROTOCOL_VERSIONS).toContain(version);
-		expect(client.getProtocolEra()).toBe(version === "2026-07-28" ? "modern" : "legacy");
+		// In its `auto` mode the client probes with server/discover: over Streamable HTTP this server
+		// answers, so the client settles on 2026-07-28 (the stateless lane); the HTTP+SSE transport
+		// predates that revision and stays on the McpAgent lane.
+		if (kind === "streamable-http") {
+			expect(version).toBe("2026-07-28");
+			expect(client.getProtocolEra()).toBe("modern");
+		} else {
+			expect(SERVER_PROTOCOL_VERSIONS).toContain(version);
+			expect(client.getProtocolEra()).toBe("legacy");
+		}
 		expect(client.getServerVersion()?.name).toBe(SERVER_NAME);
 
 		const { tools } = await client.listTools();
 		expect(tools.map((tool) => tool.name)).toEqual(expect.arrayContaining(["whoami", "add", "list_repos"]));
 		const whoami = await client.callTool({ name: "whoami", arguments: {} });
-		expect(whoami.structuredContent).toMatchObject({ login: "octocat", id: 583231 });
+		expect(whoami.structuredContent).toMatchObject({ login: "octocat", id: "583231" });
 		const sum = await client.callTool({ name: "add", arguments: { a: 19, b: 23 } });
 		expect(sum.content).toEqual([{ type: "text", text: "42" }]);
 		await client.close();

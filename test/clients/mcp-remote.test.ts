@@ -14,7 +14,7 @@ import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { mcpRemoteCommand } from "../../src/auth/connect-instructions";
-import { SERVER_NAME } from "../../src/auth/consent-page";
+import { SERVER_NAME } from "../../src/server-info";
 import { type DevServer, startDevServer } from "../e2e/dev-server";
 import { createBrowserHandoff, launchChromium, newLoopbackContext, signInThroughBrowser } from "./browser";
 import { clientEnvironment, startClient, stopAllClients } from "./processes";
@@ -85,8 +85,10 @@ describe.each([
 
 		const { tools } = await client.listTools();
 		expect(tools.map((tool) => tool.name)).toEqual(expect.arrayContaining(["whoami", "add", "list_repos"]));
-		expect(JSON.parse(text(await client.callTool({ name: "whoami", arguments: {} })))).toMatchObject({ login: "octocat", id: 583231 });
+		expect(JSON.parse(text(await client.callTool({ name: "whoami", arguments: {} })))).toMatchObject({ login: "octocat", id: "583231" });
 		expect(text(await client.callTool({ name: "add", arguments: { a: 19, b: 23 } }))).toBe("42");
+		// mcp-remote speaks MCP 2025-11-25: it reaches the McpAgent lane, whose counter is the session's.
+		expect(text(await client.callTool({ name: "add_to_counter", arguments: { amount: 5 } }))).toBe("The counter is now 5.");
 
 		await client.close();
 		await proxy.stop();
@@ -98,6 +100,8 @@ describe.each([
 		const { proxy, client, connected } = startMcpRemote(`${server.origin}${path}`, configDir(), browserHandoff);
 		await connected;
 		expect(JSON.parse(text(await client.callTool({ name: "whoami", arguments: {} })))).toMatchObject({ login: "octocat" });
+		// A new MCP session (a new McpAgent Durable Object): its counter starts again at zero.
+		expect(text(await client.callTool({ name: "add_to_counter", arguments: { amount: 1 } }))).toBe("The counter is now 1.");
 		expect(browserHandoff.count()).toBe(opened);
 		await client.close();
 		await proxy.stop();

@@ -29,7 +29,14 @@ async function freePort(): Promise<number> {
 	});
 }
 
-export async function startDevServer(options: { vars?: Record<string, string> } = {}): Promise<DevServer> {
+export interface DevServerOptions {
+	/** Extra environment for wrangler (e.g. NODE_EXTRA_CA_CERTS for a local HTTPS server's CA). */
+	env?: Record<string, string>;
+	/** Settings beyond the stand-in's, e.g. ALLOWED_ORIGINS. */
+	settings?: Record<string, string>;
+}
+
+export async function startDevServer(options: DevServerOptions = {}): Promise<DevServer> {
 	const standIn = inject("githubStandIn");
 	const port = await freePort();
 	const persistTo = mkdtempSync(join(tmpdir(), "mcp-e2e-"));
@@ -37,15 +44,18 @@ export async function startDevServer(options: { vars?: Record<string, string> } 
 		port,
 		stdio: "pipe",
 		persistTo,
-		vars: {
+		// Its own devtools port: several servers (and other test runs) start side by side.
+		extraArgs: ["--inspector-port", String(await freePort())],
+		settings: {
 			GITHUB_CLIENT_ID: standIn.clientId,
 			GITHUB_CLIENT_SECRET: standIn.clientSecret,
 			GITHUB_BASE_URL: standIn.baseUrl,
 			GITHUB_API_URL: standIn.apiUrl,
-			COOKIE_ENCRYPTION_KEY: "e2e-only-0123456789abcdef0123456789abcdef",
+			SESSION_SECRET: "e2e-only-0123456789abcdef0123456789abcdef",
 			MCP_JURISDICTION: "",
-			...options.vars,
+			...options.settings,
 		},
+		...(options.env ? { env: options.env } : {}),
 	});
 	let output = "";
 	child.stdout?.on("data", (chunk: Buffer) => {
@@ -59,7 +69,11 @@ export async function startDevServer(options: { vars?: Record<string, string> } 
 	try {
 		await waitForHttp(`${origin}/.well-known/oauth-authorization-server`, 90_000);
 	} catch (error) {
-		if (child.pid) process.kill(-child.pid, "SIGKILL");
+		try {
+			if (child.pid && child.exitCode === null) process.kill(-child.pid, "SIGKILL");
+		} catch {
+			// Already gone: the output below says why.
+		}
 		throw new Error(`wrangler dev did not start: ${error instanceof Error ? error.message : error}\n${output}`);
 	}
 	return {

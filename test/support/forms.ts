@@ -21,3 +21,8 @@ export function hiddenInputs(page: string): Record<string, string> {
 	}
 	return fields;
 }
+
+/** A page as a person reads it: styles and tags gone, character references decoded. */
+export function visibleText(page: string): string {
+	return decodeEntities(page.replace(/<style>[\s\S]*?<\/style>/g, "").replace(/<[^>]+>/g, ""));
+}

@@ -80,10 +80,15 @@ export class OAuthFlow {
 		return response;
 	}
 
-	async register(metadata: Record<string, unknown> = {}): Promise<{ client_id: string }> {
+	/**
+	 * Dynamic registration. Each call comes from its own client address (CF-Connecting-IP, which
+	 * Cloudflare sets in production), so the per-address registration limit, tested on its own in
+	 * test/worker/registration.test.ts, never throttles the other tests.
+	 */
+	async register(metadata: Record<string, unknown> = {}, clientAddress = testClientAddress()): Promise<{ client_id: string }> {
 		const response = await this.request("/register", {
 			method: "POST",
-			headers: { "Content-Type": "application/json" },
+			headers: { "Content-Type": "application/json", "CF-Connecting-IP": clientAddress },
 			body: JSON.stringify({
 				client_name: "Test MCP Client",
 				redirect_uris: [this.redirectUri],
@@ -197,6 +202,73 @@ export class OAuthFlow {
 		const body = (await tokens.json()) as { access_token: string; refresh_token: string; scope: string };
 		return { clientId, accessToken: body.access_token, refreshToken: body.refresh_token, scope: body.scope, jar: consent.jar };
 	}
+}
+
+/** What the connected apps page (/connections) shows a signed-in browser, with its form token. */
+export interface ConnectionsPage {
+	response: Response;
+	page: string;
+	csrf: string;
+}
+
+/**
+ * The connected apps page as a browser uses it: sign in at "GitHub", read the page, post its
+ * forms (same-origin, as a browser sends them: with Origin).
+ */
+export class ConnectionsBrowser {
+	constructor(
+		readonly flow: OAuthFlow,
+		readonly jar = new CookieJar(),
+	) {}
+
+	/** POST /connections/sign-in, sign in at the stand-in as `login`, back through /callback. */
+	async signIn(login = "octocat"): Promise<void> {
+		const started = await this.post("/connections/sign-in", {});
+		const location = started.headers.get("Location");
+		if (started.status !== 302 || !location)
+			throw new Error(`connections sign-in did not start: ${started.status} ${await started.text()}`);
+		const callback = await signInAtGithub(location, login);
+		const finished = await this.flow.request(callback, {}, this.jar);
+		if (finished.status !== 303) throw new Error(`connections sign-in failed: ${finished.status} ${(await finished.text()).slice(0, 500)}`);
+	}
+
+	async open(): Promise<ConnectionsPage> {
+		const response = await this.flow.request("/connections", {}, this.jar);
+		const page = await response.text();
+		return { response, page, csrf: hiddenInputs(page).csrf ?? "" };
+	}
+
+	/** A form post from the page (Origin: this server), with the page's token unless `fields` sets one. */
+	async post(
+		path: string,
+		fields: Record<string, string>,
+		headers: Record<string, string> = { Origin: this.flow.origin },
+	): Promise<Response> {
+		return this.flow.request(
+			path,
+			{ method: "POST", headers: { "Content-Type": "application/x-www-form-urlencoded", ...headers }, body: new URLSearchParams(fields) },
+			this.jar,
+		);
+	}
+
+	/** Revokes a grant with the page's current token. */
+	async revoke(grantId: string): Promise<Response> {
+		const { csrf } = await this.open();
+		return this.post("/connections/revoke", { grant: grantId, csrf });
+	}
+}
+
+/** The grant ids in the revoke forms of a connections page, in page order. */
+export function revokableGrants(page: string): string[] {
+	return [...page.matchAll(/<form method="post" action="\/connections\/revoke">([\s\S]*?)<\/form>/g)].map(
+		(match) => hiddenInputs(match[1] ?? "").grant ?? "",
+	);
+}
+
+/** An address from 198.18.0.0/15 (RFC 2544, benchmarking): never a real client's. */
+export function testClientAddress(): string {
+	const bytes = crypto.getRandomValues(new Uint8Array(2));
+	return `198.18.${bytes[0]}.${bytes[1]}`;
 }
 
 /**

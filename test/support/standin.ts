@@ -6,10 +6,12 @@ export type StandInFault = "unauthorized" | "forbidden" | "rate_limited" | "serv
 
 export interface StandInRequest {
 	method: string;
+	/** The path as the stand-in parsed it (dot segments resolved, as GitHub's front end does), with the query. */
 	path: string;
+	/** 0 when no response was sent (a reset or a hang). */
 	status: number;
 	conditional: boolean;
-	token: string;
+	fault?: string;
 }
 
 /** A GitHub token the stand-in minted for `login`, optionally failing every API call. */
@@ -75,14 +77,27 @@ export async function setStandInOrgs(baseUrl: string, login: string, orgs: strin
 	if (!response.ok) throw new Error(`stand-in orgs update failed: ${response.status}`);
 }
 
+/** A write the stand-in's REST API received (status 0: a fault dropped it before GitHub "answered"). */
 export interface StandInWrite {
+	at: string;
 	method: string;
 	path: string;
-	repo?: string;
+	repo: string | null;
+	status: number;
+	fault: string | null;
 }
 
-/** The writes that reached the stand-in's REST API with this GitHub token. */
-export async function standInWrites(baseUrl: string, token: string): Promise<StandInWrite[]> {
-	const response = await fetch(`${baseUrl}/_standin/writes?token=${encodeURIComponent(token)}`);
+async function writes(baseUrl: string, query: string): Promise<StandInWrite[]> {
+	const response = await fetch(`${baseUrl}/_standin/writes?${query}`);
 	return ((await response.json()) as { writes: StandInWrite[] }).writes;
+}
+
+/** The writes that reached the stand-in for one repository (owner/name). */
+export function githubWrites(baseUrl: string, repo: string): Promise<StandInWrite[]> {
+	return writes(baseUrl, `repo=${encodeURIComponent(repo)}`);
+}
+
+/** The writes that reached the stand-in with one GitHub token. */
+export function standInWrites(baseUrl: string, token: string): Promise<StandInWrite[]> {
+	return writes(baseUrl, `token=${encodeURIComponent(token)}`);
 }

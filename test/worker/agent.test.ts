@@ -1,222 +1,348 @@
 /**
- * What the McpAgent itself offers, through a real MCP client: per-session state that survives
- * eviction, the SQL cache of GitHub responses, elicitation on write tools, the allow-list gate,
- * resources, prompts and the Durable Object jurisdiction.
+ * What each lane keeps, and where: the 2025 lane's McpAgent session (a Durable Object per
+ * session: the counter, a cache of GitHub responses, a reference to its grant and never a token,
+ * the caller of each request, idle cleanup) and the 2026-07-28 lane (no session: the counter and
+ * the cache per user in their UserStore, and no Durable Object at all on the path of a tool that
+ * needs no state).
  */
-import { evictDurableObject } from "cloudflare:test";
+import { evictDurableObject, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
-import { describe, expect, it } from "vitest";
-import { mayUseRestrictedTools, readAccessPolicy } from "../../src/mcp/permissions";
-import { callWorker, issueTokenForProps, mintGithubToken, octocatProps, standIn } from "./helpers";
-import { acceptAsShown, connectMcp, type ElicitHandler, resultText } from "./mcp-client";
+import { describe, expect, it, vi } from "vitest";
+import { readConfig } from "../../src/config";
+import { isWriteTool } from "../../src/mcp/define";
+import type { GitHubMcpAgent } from "../../src/mcp/lanes/agent";
+import { TOOLS } from "../../src/mcp/registry";
+import { initializeBody, legacyHeaders, modernRequest, readResponse, resultText } from "../support/mcp-wire";
+import { githubRequests } from "../support/standin";
+import { call, connect, flow, issueTokens, newUser, ORIGIN, standIn, type TestClient, userProps } from "./harness";
+import { workerSend } from "./worker-send";
 
-async function hubotProps() {
-	const scopes = ["read:user", "user:email", "repo"];
-	return { githubId: 480938, login: "hubot", name: null, email: null, scopes, accessToken: await mintGithubToken("hubot", { scopes }) };
+// Several tests loop over real MCP round trips, which slow down when other test files run alongside.
+vi.setConfig({ testTimeout: 30_000 });
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+const IDLE_DAYS = readConfig(env).sessionIdleDays;
+
+/** The Durable Object of a 2025-era client's session (named by the id inside the signed one it was given). */
+function sessionStub(client: TestClient): DurableObjectStub<GitHubMcpAgent> {
+	const signed = (client as unknown as { transport?: { sessionId?: string } }).transport?.sessionId ?? "";
+	const inner = signed.slice(0, signed.indexOf("."));
+	if (!inner) throw new Error("the client has no session");
+	return env.MCP_OBJECT.get(env.MCP_OBJECT.idFromName(`streamable-http:${inner}`));
 }
 
-/** The requests "GitHub" saw with this GitHub token. */
-async function githubRequests(token: string) {
-	const response = await fetch(`${standIn().baseUrl}/_standin/requests?token=${encodeURIComponent(token)}`);
-	return ((await response.json()) as { requests: { method: string; path: string; status: number; conditional: boolean }[] }).requests;
+async function counterOf(client: TestClient): Promise<number> {
+	return Number((await client.readResource({ uri: "counter://session" })).contents[0]?.text);
 }
 
-async function setOrgs(login: string, orgs: string[]) {
-	await fetch(`${standIn().baseUrl}/_standin/orgs`, { method: "POST", body: JSON.stringify({ login, orgs }) });
+async function add(client: TestClient, amount: number): Promise<number> {
+	return Number((await client.callTool({ name: "add_to_counter", arguments: { amount } })).structuredContent?.counter);
 }
 
-describe("state", () => {
-	it("keeps the session counter across calls, as a resource, and across the Durable Object's eviction", async () => {
-		const client = await connectMcp(await issueTokenForProps(await octocatProps()));
-		expect(resultText(await client.callTool({ name: "add_to_counter", arguments: { amount: 5 } }))).toBe("The counter is now 5.");
-		expect((await client.callTool({ name: "add_to_counter", arguments: { amount: -2 } })).structuredContent).toEqual({ counter: 3 });
+/** Everything a session's Durable Object stores, as text: its key-value storage and every SQL table. */
+async function storedText(stub: DurableObjectStub<GitHubMcpAgent>): Promise<{ keys: string[]; text: string }> {
+	return runInDurableObject(stub, async (_instance, state) => {
+		const entries = await state.storage.list();
+		const tables = state.storage.sql
+			.exec<{ name: string }>("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%'")
+			.toArray()
+			.map((row) => row.name);
+		const rows = tables.map((table) => ({ table, rows: state.storage.sql.exec(`SELECT * FROM "${table}"`).toArray() }));
+		return { keys: [...entries.keys()], text: JSON.stringify({ entries: [...entries], rows }) };
+	});
+}
 
-		// Evict every session object: the next request starts them again from storage.
-		const transport = client.transport as { sessionId?: string } | undefined;
-		const inner = (transport?.sessionId ?? "").replace(/\.[^.]+$/, "");
-		const stub = env.MCP_OBJECT.get(env.MCP_OBJECT.idFromName(`streamable-http:${inner}`));
+describe("the 2025 lane: one McpAgent Durable Object per session", () => {
+	it("keeps a counter per session: two sessions of the same user and token are independent", async () => {
+		const token = (await issueTokens(await userProps(await newUser()))).accessToken;
+		const first = await connect("legacy", token);
+		const second = await connect("legacy", token);
+		expect(await add(first, 5)).toBe(5);
+		expect(await counterOf(second)).toBe(0);
+		expect(await add(second, 2)).toBe(2);
+		expect(await add(first, -1)).toBe(4);
+		expect(await counterOf(second)).toBe(2);
+		await first.close();
+		await second.close();
+	});
+
+	it("keeps the counter when the session's Durable Object is evicted and starts again from storage", async () => {
+		// Raw requests: an SDK client would also keep its GET stream open.
+		const token = (await issueTokens(await userProps(await newUser()))).accessToken;
+		const opened = await call("/mcp", { method: "POST", body: initializeBody(), headers: legacyHeaders(token) });
+		const sessionId = opened.headers.get("Mcp-Session-Id") ?? "";
+		await readResponse(opened);
+		await call("/mcp", {
+			method: "POST",
+			body: JSON.stringify({ jsonrpc: "2.0", method: "notifications/initialized" }),
+			headers: legacyHeaders(token, sessionId),
+		});
+		let id = 1;
+		const addRaw = async (amount: number) => {
+			id += 1;
+			const body = JSON.stringify({ jsonrpc: "2.0", id, method: "tools/call", params: { name: "add_to_counter", arguments: { amount } } });
+			const message = await readResponse(await call("/mcp", { method: "POST", body, headers: legacyHeaders(token, sessionId) }), id);
+			return Number((message.result?.structuredContent as { counter?: number } | undefined)?.counter);
+		};
+		expect(await addRaw(5)).toBe(5);
+		const stub = env.MCP_OBJECT.get(env.MCP_OBJECT.idFromName(`streamable-http:${sessionId.slice(0, sessionId.indexOf("."))}`));
+		// Eviction waits for the session's in-flight requests to drain; agents' internal WebSocket of
+		// each POST lingers after its response, so this takes the runtime's drain timeout (~15 s).
 		await evictDurableObject(stub);
+		expect(await addRaw(1)).toBe(6);
+	}, 40_000);
 
-		expect(resultText(await client.callTool({ name: "add_to_counter", arguments: { amount: 1 } }))).toBe("The counter is now 4.");
-		const resource = await client.readResource({ uri: "counter://session" });
-		expect(resource.contents[0]).toMatchObject({ uri: "counter://session", text: "4" });
-		await client.close();
-	});
-
-	it("starts every session at zero", async () => {
-		const client = await connectMcp(await issueTokenForProps(await octocatProps()));
-		expect((await client.readResource({ uri: "counter://session" })).contents[0]).toMatchObject({ text: "0" });
-		await client.close();
-	});
-});
-
-describe("sql: the session's cache of GitHub responses", () => {
-	it("asks GitHub again with If-None-Match and serves the cached body on 304", async () => {
-		const props = await octocatProps();
-		const client = await connectMcp(await issueTokenForProps(props));
-		const first = await client.callTool({ name: "get_repo", arguments: { owner: "octocat", repo: "repo-b-7" } });
-		const second = await client.callTool({ name: "get_repo", arguments: { owner: "octocat", repo: "repo-b-7" } });
-		await client.close();
+	it("caches GitHub responses per session: the second identical read is a conditional request GitHub answers 304", async () => {
+		const user = await newUser();
+		const props = await userProps(user);
+		const client = await connect("legacy", (await issueTokens(props)).accessToken);
+		const args = { owner: user.login, repo: "scratch-etag" };
+		const first = await client.callTool({ name: "get_repo", arguments: args });
+		const second = await client.callTool({ name: "get_repo", arguments: args });
 		expect(second.structuredContent).toEqual(first.structuredContent);
-		const requests = (await githubRequests(props.accessToken)).filter((request) => request.path.startsWith("/repos/octocat/repo-b-7"));
-		expect(requests.map(({ status, conditional }) => ({ status, conditional }))).toEqual([
+		const reads = (await githubRequests(standIn().baseUrl, props.upstream.accessToken)).filter((request) =>
+			request.path.startsWith(`/repos/${user.login}/scratch-etag`),
+		);
+		expect(reads.map(({ status, conditional }) => ({ status, conditional }))).toEqual([
 			{ status: 200, conditional: false },
 			{ status: 304, conditional: true },
 		]);
-	});
-});
-
-describe("elicitation on write tools", () => {
-	const create = { owner: "octocat", repo: "repo-b-7", title: "Proposed title", body: "Proposed body" };
-
-	async function createIssueWith(elicit: ElicitHandler | undefined) {
-		const props = await octocatProps();
-		const client = await connectMcp(await issueTokenForProps(props), elicit ? { elicit } : {});
-		const result = await client.callTool({ name: "create_issue", arguments: create });
-		await client.close();
-		const posts = (await githubRequests(props.accessToken)).filter((request) => request.method === "POST");
-		return { result, text: resultText(result), posts };
-	}
-
-	it("shows the proposed issue, and creates what the user accepted, with their edits", async () => {
-		let shown: unknown;
-		const { result, posts } = await createIssueWith((request) => {
-			shown = request;
-			return { action: "accept", content: { title: "Edited title", body: "Edited body" } };
-		});
-		expect(shown).toMatchObject({
-			message: "Create this issue in octocat/repo-b-7? You can edit it first.",
-			requestedSchema: { properties: { title: { default: "Proposed title" }, body: { default: "Proposed body" } } },
-		});
-		expect(result.isError).toBeFalsy();
-		expect(result.structuredContent).toMatchObject({ title: "Edited title" });
-		expect(posts).toHaveLength(1);
-	});
-
-	it.each<[string, ElicitHandler | undefined, RegExp, boolean]>([
-		["declines", () => ({ action: "decline" }), /Nothing was written: the user declined\./, false],
-		["cancels", () => ({ action: "cancel" }), /Nothing was written: the user cancelled\./, false],
-		["accepts an empty title", () => ({ action: "accept", content: { title: " ", body: "" } }), /the title was left empty/, true],
-		["uses a client without elicitation", undefined, /does not support confirmation forms/, true],
-	])("writes nothing when the user %s", async (_case, elicit, message, isError) => {
-		const { result, text, posts } = await createIssueWith(elicit);
-		expect(text).toMatch(message);
-		expect(Boolean(result.isError)).toBe(isError);
-		expect(posts).toEqual([]);
-	});
-
-	it("asks before commenting too", async () => {
-		let asked = false;
-		const client = await connectMcp(await issueTokenForProps(await octocatProps()), {
-			elicit: (request) => {
-				asked = true;
-				return acceptAsShown(request);
-			},
-		});
-		const result = await client.callTool({
-			name: "add_issue_comment",
-			arguments: { owner: "octocat", repo: "repo-b-7", number: 999, body: "hi" },
-		});
-		await client.close();
-		expect(asked).toBe(true);
-		// There is no issue 999: the confirmed comment reaches GitHub, which says not found.
-		expect(resultText(result)).toContain("not found");
-	});
-});
-
-describe("permissions: the allow-list (tests run with ALLOWED_GITHUB_ORGS=octo-org)", () => {
-	it("a user outside it never sees the write tools, and cannot call them by name", async () => {
-		const client = await connectMcp(await issueTokenForProps(await hubotProps()), { elicit: acceptAsShown });
-		const names = (await client.listTools()).tools.map((tool) => tool.name);
-		expect(names).not.toContain("create_issue");
-		expect(names).not.toContain("add_issue_comment");
-		expect(names).toContain("get_issue");
-		const outcome = await client.callTool({ name: "create_issue", arguments: { owner: "octocat", repo: "repo-b-7", title: "x" } }).then(
-			(result) => resultText(result),
-			(error: Error) => error.message,
+		// The cache is the session's: another session asks GitHub afresh.
+		const other = await connect("legacy", (await issueTokens(props)).accessToken);
+		await other.callTool({ name: "get_repo", arguments: args });
+		const all = (await githubRequests(standIn().baseUrl, props.upstream.accessToken)).filter((request) =>
+			request.path.startsWith(`/repos/${user.login}/scratch-etag`),
 		);
+		expect(all.at(-1)).toMatchObject({ status: 200, conditional: false });
 		await client.close();
-		expect(outcome).toMatch(/not found|unknown tool/i);
+		await other.close();
 	});
 
-	it("a member of an allowed organisation sees them", async () => {
-		const client = await connectMcp(await issueTokenForProps(await octocatProps()));
-		expect((await client.listTools()).tools.map((tool) => tool.name)).toContain("create_issue");
+	it("stores no GitHub token: its props hold only { v: 2, grant }, and nothing it stores contains a token", async () => {
+		const user = await newUser({ orgs: ["octo-org"] });
+		const props = await userProps(user);
+		const tokens = await issueTokens(props);
+		const client = await connect("legacy", tokens.accessToken);
+		await client.callTool({ name: "get_repo", arguments: { owner: user.login, repo: "scratch-props" } });
+		await add(client, 1);
+		const stub = sessionStub(client);
+		const stored = await runInDurableObject(stub, (instance) => instance.props);
+		expect(stored).toEqual({ v: 2, grant: { userId: user.id, grantId: expect.any(String), clientId: tokens.clientId } });
+		expect(tokens.accessToken.split(":")[1]).toBe((stored as { grant: { grantId: string } }).grant.grantId);
+		const { text } = await storedText(stub);
+		for (const secret of [props.upstream.accessToken, tokens.accessToken, tokens.refreshToken]) expect(text).not.toContain(secret);
 		await client.close();
 	});
 
-	it("is checked again on every call: leaving the organisation ends access in an open session", async () => {
-		await setOrgs("hubot", ["octo-org"]);
-		const props = await hubotProps();
-		const client = await connectMcp(await issueTokenForProps(props), { elicit: acceptAsShown });
-		try {
-			expect((await client.listTools()).tools.map((tool) => tool.name)).toContain("create_issue");
-			await setOrgs("hubot", []);
-			const result = await client.callTool({ name: "create_issue", arguments: { owner: "octocat", repo: "repo-b-7", title: "x" } });
-			expect(result.isError).toBe(true);
-			expect(resultText(result)).toContain("limited to allowed GitHub accounts");
-			expect((await githubRequests(props.accessToken)).filter((request) => request.method === "POST")).toEqual([]);
-		} finally {
-			await setOrgs("hubot", []);
-			await client.close();
+	it("uses the caller of each request: after a token refresh, the same open session sees the new scopes", async () => {
+		const user = await newUser({ orgs: ["octo-org"] });
+		const { clientId, refreshToken } = await issueTokens(await userProps(user));
+		async function refresh(token: string, scope?: string) {
+			const response = await flow.refresh(clientId, token, scope ? { scope } : {});
+			expect(response.status).toBe(200);
+			return (await response.json()) as { access_token: string; refresh_token: string; scope: string };
+		}
+		// The client narrows its token to github:read at a refresh (RFC 6749 §6) ...
+		const narrowed = await refresh(refreshToken, "github:read");
+		let current = narrowed.access_token;
+		const client = await connect("legacy", () => current);
+		const sessionId = (client as unknown as { transport: { sessionId?: string } }).transport.sessionId;
+		const whoami = async () => (await client.callTool({ name: "whoami", arguments: {} })).structuredContent?.scopes;
+		const listed = async () => (await client.listTools()).tools.map((tool) => tool.name);
+		expect(await whoami()).toEqual(["github:read"]);
+		expect(await listed()).toEqual(TOOLS.filter((tool) => tool.scope === null || tool.scope === "github:read").map((tool) => tool.name));
+
+		// ... and steps up to the grant's every scope at the next: the session follows.
+		const widened = await refresh(narrowed.refresh_token);
+		current = widened.access_token;
+		expect(await whoami()).toEqual(["github:read", "github:private", "github:write"]);
+		expect(await listed()).toEqual(TOOLS.map((tool) => tool.name));
+
+		// ... and back down: the write tools leave the list again.
+		current = (await refresh(widened.refresh_token, "github:read github:private")).access_token;
+		expect(await whoami()).toEqual(["github:read", "github:private"]);
+		const names = await listed();
+		for (const tool of TOOLS.filter((candidate) => candidate.scope === "github:write")) expect(names).not.toContain(tool.name);
+		expect((client as unknown as { transport: { sessionId?: string } }).transport.sessionId).toBe(sessionId);
+		await client.close();
+	});
+
+	it("deletes its storage once idle for SESSION_IDLE_DAYS, and a recent request postpones that", async () => {
+		const client = await connect("legacy", (await issueTokens(await userProps(await newUser()))).accessToken);
+		await add(client, 3);
+		const stub = sessionStub(client);
+		expect((await storedText(stub)).keys).toEqual(expect.arrayContaining(["lastActivity", "cleanupAt", "props"]));
+
+		// Active a day short of the limit: still kept, and the cleanup moves to the new deadline.
+		const recent = Date.now() - (IDLE_DAYS - 1) * DAY_MS;
+		await runInDurableObject(stub, async (instance, state) => {
+			await state.storage.put("lastActivity", recent);
+			await instance.expireIfIdle();
+		});
+		const kept = await runInDurableObject(stub, async (_instance, state) => ({
+			cleanupAt: await state.storage.get<number>("cleanupAt"),
+			props: await state.storage.get("props"),
+		}));
+		expect(kept.props).toBeDefined();
+		expect(kept.cleanupAt).toBeGreaterThan(Date.now() + DAY_MS - 60_000);
+		expect(kept.cleanupAt).toBeLessThanOrEqual(recent + IDLE_DAYS * DAY_MS + 60_000);
+		expect(await counterOf(client)).toBe(3);
+
+		// Idle past the limit: everything goes, and the session is unknown from then on.
+		await runInDurableObject(stub, async (instance, state) => {
+			await state.storage.put("lastActivity", Date.now() - (IDLE_DAYS + 1) * DAY_MS);
+			await instance.expireIfIdle();
+		}).catch(() => {
+			// destroy() ends the object right after deleting its storage.
+		});
+		const after = await storedText(stub);
+		expect(
+			after.keys.filter((key) => ["props", "lastActivity", "cleanupAt", "initializeRequest", "cf_agents_state"].includes(key)),
+		).toEqual([]);
+		await expect(client.callTool({ name: "whoami", arguments: {} })).rejects.toThrow();
+		await client.close().catch(() => {});
+	});
+
+	it("answers a call that finds GitHub's access gone, then deletes itself (regression: ending the grant destroyed the session mid-call)", async () => {
+		const user = await newUser();
+		// A listing with a good token first, so the allow-list's answer is known without GitHub.
+		const warm = await connect("legacy", (await issueTokens(await userProps(user))).accessToken);
+		await warm.listTools();
+		await warm.close();
+		const client = await connect("legacy", (await issueTokens(await userProps(user, "unauthorized"))).accessToken);
+		const stub = sessionStub(client);
+		const result = await client.callTool({ name: "get_repo", arguments: { owner: user.login, repo: "scratch-ended" } });
+		expect(result.isError).toBe(true);
+		expect(resultText(result)).toContain("GitHub no longer accepts this connection's sign-in");
+		// The grant's end deleted the session's storage while the call was answered.
+		const after = await storedText(stub);
+		expect(after.keys.filter((key) => ["props", "initializeRequest", "lastActivity"].includes(key))).toEqual([]);
+		await client.close().catch(() => {});
+	});
+});
+
+describe("the 2026-07-28 lane: no session", () => {
+	it("keeps the counter per user: two clients of the same user share it, another user does not", async () => {
+		const user = await newUser();
+		const first = await connect("modern", (await issueTokens(await userProps(user))).accessToken);
+		const second = await connect("modern", (await issueTokens(await userProps(user))).accessToken);
+		const stranger = await connect("modern", (await issueTokens(await userProps(await newUser()))).accessToken);
+		expect(await add(first, 5)).toBe(5);
+		expect(await counterOf(second)).toBe(5);
+		expect(await add(second, 2)).toBe(7);
+		expect(await counterOf(first)).toBe(7);
+		expect(await counterOf(stranger)).toBe(0);
+		for (const client of [first, second, stranger]) await client.close();
+	});
+
+	it("caches GitHub responses per user: a second identical read, even from another client, is answered 304", async () => {
+		const user = await newUser();
+		const props = await userProps(user);
+		const first = await connect("modern", (await issueTokens(props)).accessToken);
+		const second = await connect("modern", (await issueTokens(props)).accessToken);
+		const args = { owner: user.login, repo: "scratch-etag" };
+		const one = await first.callTool({ name: "get_repo", arguments: args });
+		const two = await second.callTool({ name: "get_repo", arguments: args });
+		expect(two.structuredContent).toEqual(one.structuredContent);
+		const reads = (await githubRequests(standIn().baseUrl, props.upstream.accessToken)).filter((request) =>
+			request.path.startsWith(`/repos/${user.login}/scratch-etag`),
+		);
+		expect(reads.map(({ status, conditional }) => ({ status, conditional }))).toEqual([
+			{ status: 200, conditional: false },
+			{ status: 304, conditional: true },
+		]);
+		await first.close();
+		await second.close();
+	});
+});
+
+/** A namespace binding that records every use (and, with `refuse`, fails it). */
+function watched(name: string, namespace: DurableObjectNamespace, uses: string[], refuse: boolean): DurableObjectNamespace {
+	return new Proxy(namespace, {
+		get(target, property) {
+			const value = Reflect.get(target, property, target);
+			if (typeof value !== "function") return value;
+			return (...args: unknown[]) => {
+				if (refuse) {
+					uses.push(`${name}.${String(property)}`);
+					throw new Error(`${name} must not be used here`);
+				}
+				const result = value.apply(target, args);
+				if (property !== "get" && property !== "getByName") return result;
+				// A stub: record the methods called on it.
+				return new Proxy(result as object, {
+					get(stub, method) {
+						const member = Reflect.get(stub, method, stub);
+						if (typeof member !== "function") return member;
+						return (...callArgs: unknown[]) => {
+							uses.push(`${name}.${String(method)}`);
+							return member.apply(stub, callArgs);
+						};
+					},
+				});
+			};
+		},
+	});
+}
+
+/** Sends one raw 2026-07-28 request with the Durable Object bindings watched. */
+async function modernCall(token: string, method: string, params: Record<string, unknown>, refuse: boolean) {
+	const uses: string[] = [];
+	const send = workerSend({
+		USER_STORE: watched("USER_STORE", env.USER_STORE as unknown as DurableObjectNamespace, uses, refuse),
+		GRANT_STORE: watched("GRANT_STORE", env.GRANT_STORE as unknown as DurableObjectNamespace, uses, refuse),
+		MCP_OBJECT: watched("MCP_OBJECT", env.MCP_OBJECT as unknown as DurableObjectNamespace, uses, refuse),
+	});
+	const request = modernRequest(method, params);
+	const response = await send(
+		new Request(new URL("/mcp", ORIGIN), {
+			method: "POST",
+			body: request.body,
+			headers: { ...request.headers, Authorization: `Bearer ${token}` },
+		}),
+	);
+	expect(response.status).toBe(200);
+	return { message: await readResponse(response), uses };
+}
+
+describe("the 2026-07-28 lane reaches a Durable Object only for state", () => {
+	const STATELESS_TOOLS = TOOLS.filter((tool) => tool.annotations.openWorldHint === false && !isWriteTool(tool)).map((tool) => tool.name);
+
+	it.each(STATELESS_TOOLS)("%s: answered with every Durable Object binding refusing, and no GitHub request", async (name) => {
+		// A new user: nothing about them is cached in this isolate.
+		const props = await userProps(await newUser({ orgs: ["octo-org"] }));
+		const token = (await issueTokens(props)).accessToken;
+		const { message, uses } = await modernCall(token, "tools/call", { name, arguments: name === "add" ? { a: 1, b: 2 } : {} }, true);
+		expect(message.result?.isError, JSON.stringify(message)).toBeFalsy();
+		expect(uses).toEqual([]);
+		expect(await githubRequests(standIn().baseUrl, props.upstream.accessToken)).toEqual([]);
+	});
+
+	it("the GitHub read tools use the user's store for their response cache only, never a session or the grant's store", async () => {
+		const user = await newUser({ orgs: ["octo-org"] });
+		const token = (await issueTokens(await userProps(user))).accessToken;
+		for (const tool of TOOLS.filter((candidate) => candidate.annotations.openWorldHint === true && !isWriteTool(candidate))) {
+			const args: Record<string, Record<string, unknown>> = {
+				list_repos: {},
+				search_issues: { query: `repo:${user.login}/scratch-do` },
+			};
+			const { message, uses } = await modernCall(
+				token,
+				"tools/call",
+				{ name: tool.name, arguments: args[tool.name] ?? { owner: user.login, repo: "scratch-do", number: 1, path: "README.md" } },
+				false,
+			);
+			expect(message.result, tool.name).toBeDefined();
+			expect(uses.length, tool.name).toBeGreaterThan(0);
+			for (const use of uses) expect(["USER_STORE.cacheGet", "USER_STORE.cacheSet"], `${tool.name}: ${use}`).toContain(use);
 		}
 	});
-
-	it.each([
-		[{}, "anyone", true],
-		[{ ALLOWED_GITHUB_LOGINS: "Octocat" }, "octocat", true],
-		[{ ALLOWED_GITHUB_LOGINS: "octocat" }, "hubot", false],
-		[{ ALLOWED_GITHUB_ORGS: "octo-org" }, "hubot", false],
-	])("policy %j lets %s in: %s", async (vars, login, allowed) => {
-		expect(await mayUseRestrictedTools(readAccessPolicy(vars), login, async () => ["github"])).toBe(allowed);
-	});
-
-	it("fails closed when GitHub cannot say which organisations the user is in", async () => {
-		const policy = readAccessPolicy({ ALLOWED_GITHUB_ORGS: "octo-org" });
-		expect(await mayUseRestrictedTools(policy, "octocat", () => Promise.reject(new Error("GitHub down")))).toBe(false);
-	});
 });
 
-describe("resources and prompts", () => {
-	it("lists the counter resource and the issue template, and reads an issue as Markdown", async () => {
-		const client = await connectMcp(await issueTokenForProps(await octocatProps()));
-		expect((await client.listResources()).resources.map((resource) => resource.uri)).toContain("counter://session");
-		expect((await client.listResourceTemplates()).resourceTemplates.map((template) => template.uriTemplate)).toContain(
-			"github://repos/{owner}/{repo}/issues/{number}",
-		);
-		const issue = await client.readResource({ uri: "github://repos/octocat/repo-a-0/issues/1" });
-		const first = issue.contents[0];
-		const text = first && "text" in first ? first.text : "";
-		expect(text).toContain("# Crash when the config file is empty (octocat/repo-a-0#1, open)");
-		expect(text).toContain("A fix is on the way");
-		await expect(client.readResource({ uri: "github://repos/octocat/repo-a-0/issues/999" })).rejects.toThrow(/not found/);
-		await client.close();
-	});
-
-	it("offers a triage prompt that names the repository and the tools to use", async () => {
-		const client = await connectMcp(await issueTokenForProps(await octocatProps()));
-		expect((await client.listPrompts()).prompts.map((prompt) => prompt.name)).toContain("triage_issues");
-		const prompt = await client.getPrompt({ name: "triage_issues", arguments: { owner: "octocat", repo: "repo-a-0", focus: "crashes" } });
-		await client.close();
-		const text = prompt.messages[0]?.content.type === "text" ? prompt.messages[0].content.text : "";
-		expect(text).toContain("Triage the open issues of octocat/repo-a-0, focusing on crashes.");
-		expect(text).toContain("list_issues");
-	});
-});
-
-describe("jurisdiction", () => {
-	const initialize = JSON.stringify({
-		jsonrpc: "2.0",
-		id: 1,
-		method: "initialize",
-		params: { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "j", version: "1" } },
-	});
-
-	it("places sessions through the namespace's configured jurisdiction", async () => {
-		// workerd does not implement jurisdictions ("not implemented in workerd"), so this records
-		// the call the Worker makes on Cloudflare and serves it from the local namespace.
-		const requested: string[] = [];
-		const namespace = new Proxy(env.MCP_OBJECT, {
+describe("the Durable Object jurisdiction (MCP_JURISDICTION)", () => {
+	/** A namespace that records the jurisdictions asked for and serves them from the local one (workerd has none). */
+	function recording(namespace: DurableObjectNamespace, requested: string[]): DurableObjectNamespace {
+		return new Proxy(namespace, {
 			get(target, property) {
 				if (property === "jurisdiction") {
 					return (name: string) => {
@@ -228,27 +354,33 @@ describe("jurisdiction", () => {
 				return typeof value === "function" ? value.bind(target) : value;
 			},
 		});
-		const token = await issueTokenForProps(await octocatProps());
-		const response = await callWorker("/mcp", {
-			method: "POST",
-			body: initialize,
-			headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json", Accept: "application/json, text/event-stream" },
-			env: { MCP_JURISDICTION: "eu", MCP_OBJECT: namespace },
+	}
+
+	it("places a new session, and its grant's store, through the configured jurisdiction", async () => {
+		const sessions: string[] = [];
+		const grants: string[] = [];
+		const send = workerSend({
+			MCP_JURISDICTION: "eu",
+			MCP_OBJECT: recording(env.MCP_OBJECT as unknown as DurableObjectNamespace, sessions),
+			GRANT_STORE: recording(env.GRANT_STORE as unknown as DurableObjectNamespace, grants),
 		});
+		const token = (await issueTokens(await userProps(await newUser()))).accessToken;
+		const response = await send(
+			new Request(new URL("/mcp", ORIGIN), { method: "POST", body: initializeBody(), headers: legacyHeaders(token) }),
+		);
 		expect(response.status).toBe(200);
-		expect(await response.text()).toContain('"serverInfo"');
-		expect(requested).toContain("eu");
+		expect((await readResponse(response)).result).toHaveProperty("serverInfo");
+		expect(sessions).toContain("eu");
+		expect(grants).toContain("eu");
 	});
 
-	it("refuses an unknown jurisdiction with a clear configuration error", async () => {
-		const token = await issueTokenForProps(await octocatProps());
-		const response = await callWorker("/mcp", {
-			method: "POST",
-			body: initialize,
-			headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json", Accept: "application/json, text/event-stream" },
-			env: { MCP_JURISDICTION: "mars" },
-		});
+	it("refuses an unknown jurisdiction with a configuration error that names the setting", async () => {
+		const send = workerSend({ MCP_JURISDICTION: "mars" });
+		const token = (await issueTokens(await userProps(await newUser()))).accessToken;
+		const response = await send(
+			new Request(new URL("/mcp", ORIGIN), { method: "POST", body: initializeBody(), headers: legacyHeaders(token) }),
+		);
 		expect(response.status).toBe(500);
-		expect(await response.text()).toContain('MCP_JURISDICTION must be empty, \\"eu\\" or \\"fedramp\\"');
+		expect(await response.text()).toContain("MCP_JURISDICTION must be empty");
 	});
 });

@@ -1,25 +1,26 @@
 import { describe, expect, it } from "vitest";
-import {
-	CLIENT_REDIRECT_URI,
-	CookieJar,
-	callWorker,
-	countKeys,
-	createPkce,
-	ORIGIN,
-	openConsent,
-	registerClient,
-	standIn,
-	submitConsent,
-} from "./helpers";
+import { CookieJar } from "../support/cookie-jar";
+import { LOOPBACK_REDIRECT_URI } from "../support/oauth-flow";
+import { createPkce } from "../support/pkce";
+import { call, countKeys, flow, ORIGIN, standIn } from "./harness";
+
+async function authorizeQuery(clientId: string, extra: Record<string, string> = {}) {
+	return new URLSearchParams({
+		response_type: "code",
+		client_id: clientId,
+		redirect_uri: LOOPBACK_REDIRECT_URI,
+		code_challenge: (await createPkce()).challenge,
+		code_challenge_method: "S256",
+		state: "s1",
+		...extra,
+	});
+}
 
 describe("GET /authorize (consent page)", () => {
 	it("names the client, where access goes, and what it can do, with anti-framing headers and a binding cookie", async () => {
-		const { client_id } = await registerClient({ client_name: "Claude Desktop" });
+		const { client_id } = await flow.register({ client_name: "Claude Desktop" });
 		const jar = new CookieJar();
-		const response = await callWorker(
-			`/authorize?${new URLSearchParams({ response_type: "code", client_id, redirect_uri: CLIENT_REDIRECT_URI, code_challenge: (await createPkce()).challenge, code_challenge_method: "S256", state: "s1" })}`,
-			{ jar },
-		);
+		const response = await flow.request(`/authorize?${await authorizeQuery(client_id)}`, {}, jar);
 		const page = await response.text();
 		expect(response.status).toBe(200);
 		expect(response.headers.get("Content-Type")).toContain("text/html");
@@ -37,11 +38,11 @@ describe("GET /authorize (consent page)", () => {
 	});
 
 	it("escapes HTML in a self-registered client name and links only http(s) home pages", async () => {
-		const { client_id } = await registerClient({
+		const { client_id } = await flow.register({
 			client_name: `<script>alert("x")</script><img src=x onerror=alert(1)>`,
 			client_uri: "https://evil.example/",
 		});
-		const { page } = await openConsent(client_id, await createPkce());
+		const { page } = await flow.openConsent(client_id);
 		expect(page).not.toContain("<script>alert");
 		expect(page).not.toContain("<img src=x");
 		expect(page).toContain("&lt;script&gt;");
@@ -49,19 +50,15 @@ describe("GET /authorize (consent page)", () => {
 	});
 
 	it("renders an error page, and never redirects, for an unknown client", async () => {
-		const response = await callWorker(
-			`/authorize?${new URLSearchParams({ response_type: "code", client_id: "no-such-client", redirect_uri: CLIENT_REDIRECT_URI, code_challenge: (await createPkce()).challenge, code_challenge_method: "S256" })}`,
-		);
+		const response = await call(`/authorize?${await authorizeQuery("no-such-client")}`);
 		expect(response.status).toBe(400);
 		expect(response.headers.get("Location")).toBeNull();
 		expect(await response.text()).toContain("This sign-in link cannot be used");
 	});
 
 	it("renders an error page for a redirect URI the client did not register", async () => {
-		const { client_id } = await registerClient();
-		const response = await callWorker(
-			`/authorize?${new URLSearchParams({ response_type: "code", client_id, redirect_uri: "https://attacker.example/cb", code_challenge: (await createPkce()).challenge, code_challenge_method: "S256" })}`,
-		);
+		const { client_id } = await flow.register();
+		const response = await call(`/authorize?${await authorizeQuery(client_id, { redirect_uri: "https://attacker.example/cb" })}`);
 		expect(response.status).toBe(400);
 		expect(response.headers.get("Location")).toBeNull();
 	});
@@ -69,9 +66,9 @@ describe("GET /authorize (consent page)", () => {
 
 describe("POST /authorize", () => {
 	it("approve: redirects to GitHub with the library's state and an S256 PKCE challenge, binding the state to this browser", async () => {
-		const { client_id } = await registerClient();
-		const consent = await openConsent(client_id, await createPkce());
-		const response = await submitConsent(consent, "approve");
+		const { client_id } = await flow.register();
+		const consent = await flow.openConsent(client_id);
+		const response = await flow.submitConsent(consent, "approve");
 		expect(response.status).toBe(302);
 		const location = new URL(response.headers.get("Location") ?? "");
 		expect(`${location.origin}${location.pathname}`).toBe(`${standIn().baseUrl}/login/oauth/authorize`);
@@ -88,12 +85,12 @@ describe("POST /authorize", () => {
 
 	it("deny: sends the client access_denied with its state, and stores no grant", async () => {
 		const grantsBefore = await countKeys("grant:");
-		const { client_id } = await registerClient();
-		const consent = await openConsent(client_id, await createPkce(), new CookieJar(), "deny-state");
-		const response = await submitConsent(consent, "deny");
+		const { client_id } = await flow.register();
+		const consent = await flow.openConsent(client_id, { params: { state: "deny-state" } });
+		const response = await flow.submitConsent(consent, "deny");
 		expect(response.status).toBe(302);
 		const location = new URL(response.headers.get("Location") ?? "");
-		expect(`${location.origin}${location.pathname}`).toBe(CLIENT_REDIRECT_URI);
+		expect(`${location.origin}${location.pathname}`).toBe(LOOPBACK_REDIRECT_URI);
 		expect(location.searchParams.get("error")).toBe("access_denied");
 		expect(location.searchParams.get("state")).toBe("deny-state");
 		expect(location.searchParams.get("iss")).toBe(ORIGIN);
@@ -105,28 +102,12 @@ describe("POST /authorize", () => {
 		["no action", { handle: "abc" }],
 		["an unknown action", { handle: "abc", action: "maybe" }],
 	])("answers 400 for a form with %s", async (_case, fields) => {
-		const response = await callWorker("/authorize", {
+		const response = await call("/authorize", {
 			method: "POST",
 			headers: { "Content-Type": "application/x-www-form-urlencoded" },
 			body: new URLSearchParams(fields as Record<string, string>),
 		});
 		expect(response.status).toBe(400);
 		expect(await response.text()).toContain("This form was incomplete");
-	});
-});
-
-describe("GET /", () => {
-	it("names the server and gives the MCP URLs for the origin it is served on", async () => {
-		const response = await callWorker("/");
-		const page = await response.text();
-		expect(response.status).toBe(200);
-		expect(page).toContain(`${ORIGIN}/mcp`);
-		expect(page).toContain(`${ORIGIN}/sse`);
-	});
-
-	it("answers an unknown path with a 404 page", async () => {
-		const response = await callWorker("/no-such-page");
-		expect(response.status).toBe(404);
-		expect(await response.text()).toContain("There is nothing at this address.");
 	});
 });

@@ -1,254 +1,501 @@
 /**
- * The GitHub tools through a real MCP client against the GitHub stand-in: success, empty
- * results, GitHub errors and bad arguments, for each. The stand-in's octocat/repo-a-0 has a
- * dozen seeded issues (#3 and #8 closed, #5 and #10 pull requests; bugs: #1, #6, #11 open).
+ * Every tool over both lanes, against the GitHub stand-in: structured outputs that match each
+ * tool's outputSchema, pagination, GitHub's failures turned into clear isError results (401, 403,
+ * 404, rate limits, 5xx, resets, a GitHub that never answers), the issue resource template.
+ *
+ * The stand-in's octocat/repo-a-0 has a dozen seeded issues (#3 and #8 closed, #5 and #10 pull
+ * requests; bugs: #1, #5, #6, #11 open). Tests that write use a scratch repository of their own,
+ * and tests that inject faults a stand-in user of their own, so this file runs beside the others.
  */
-import type { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { issueTokenForProps, mintGithubToken, octocatProps } from "./helpers";
-import { acceptAsShown, connectMcp, resultText } from "./mcp-client";
+import { describe, expect, it, vi } from "vitest";
+import { z } from "zod";
+import { isWriteTool, type ToolDefinition } from "../../src/mcp/define";
+import { TOOLS } from "../../src/mcp/registry";
+import { resultText } from "../support/mcp-wire";
+import { githubRequests, mintGithubToken, type StandInFault } from "../support/standin";
+import { clearStandInFaults, repoWrites, setStandInFaults } from "../support/standin-control";
+import { grantProps, OCTOCAT } from "../support/users";
+import { acceptAsShown, call, connect, issueToken, LANES, type Lane, newUser, standIn, type TestClient, userProps } from "./harness";
 
-let client: Client;
-let rateLimited: Client;
+// Several tests loop over real MCP round trips, which slow down when other test files run alongside.
+vi.setConfig({ testTimeout: 30_000 });
 
-beforeAll(async () => {
-	client = await connectMcp(await issueTokenForProps(await octocatProps()), { elicit: acceptAsShown });
-	rateLimited = await connectMcp(await issueTokenForProps(await octocatProps("rate_limited")));
-});
-afterAll(async () => {
-	await client.close();
-	await rateLimited.close();
-});
+/** The tools that call GitHub (the others make no network request: openWorldHint false). */
+const GITHUB_TOOLS = TOOLS.filter((tool) => tool.annotations.openWorldHint === true);
+const GITHUB_READ_TOOLS = GITHUB_TOOLS.filter((tool) => !isWriteTool(tool));
 
-async function call(name: string, args: Record<string, unknown>, on = client) {
-	const result = (await on.callTool({ name, arguments: args })) as CallToolResult;
-	return { result, text: resultText(result), data: result.structuredContent as Record<string, unknown> | undefined };
+/** The tool's outputSchema as the client sees it, strict: a field the schema does not name fails. */
+function outputSchemaOf(tool: ToolDefinition) {
+	return tool.output ? z.object(tool.output).strict() : undefined;
 }
 
-/** A call with bad arguments fails clearly: an isError result or a JSON-RPC error, never a GitHub request. */
-async function expectInvalid(name: string, args: Record<string, unknown>) {
-	const outcome = await client.callTool({ name, arguments: args }).then(
-		(result) => ({ isError: Boolean(result.isError), text: resultText(result) }),
-		(error: Error) => ({ isError: true, text: error.message }),
-	);
-	expect(outcome.isError).toBe(true);
-	expect(outcome.text).toMatch(/invalid|validation/i);
+type Result = Awaited<ReturnType<TestClient["callTool"]>>;
+
+/** A list in a result's structuredContent (the test fails clearly when it is missing). */
+function listIn<T>(result: Result, key: string): T[] {
+	const value = result.structuredContent?.[key];
+	if (!Array.isArray(value)) throw new Error(`no list ${key} in ${JSON.stringify(result).slice(0, 300)}`);
+	return value as T[];
 }
 
-const REPO = { owner: "octocat", repo: "repo-a-0" };
+async function callOutcome(client: TestClient, name: string, args: Record<string, unknown>) {
+	try {
+		const result = await client.callTool({ name, arguments: args });
+		return { isError: result.isError === true, text: resultText(result), structured: result.structuredContent };
+	} catch (error) {
+		return { isError: true, text: error instanceof Error ? error.message : String(error), structured: undefined };
+	}
+}
 
-describe("get_repo", () => {
-	it("returns the repository's facts as text and structured content", async () => {
-		const { result, text, data } = await call("get_repo", REPO);
-		expect(result.isError).toBeFalsy();
-		expect(text).toContain("octocat/repo-a-0 (public)");
-		expect(data).toMatchObject({ full_name: "octocat/repo-a-0", private: false, default_branch: "main", topics: ["sample"] });
-	});
+/** Arguments that make each tool act on `owner/repo` (issue #1, README.md). */
+function argsOn(name: string, owner: string, repo: string): Record<string, unknown> {
+	const table: Record<string, Record<string, unknown>> = {
+		whoami: {},
+		list_repos: {},
+		get_repo: { owner, repo },
+		list_issues: { owner, repo },
+		get_issue: { owner, repo, number: 1 },
+		search_issues: { query: `crash repo:${owner}/${repo}` },
+		get_file: { owner, repo, path: "README.md" },
+		create_issue: { owner, repo, title: "A title" },
+		add_issue_comment: { owner, repo, number: 1, body: "A comment" },
+		add: { a: 1, b: 2 },
+		add_to_counter: { amount: 1 },
+	};
+	const args = table[name];
+	if (!args) throw new Error(`no sample arguments for ${name}: add them to argsOn`);
+	return args;
+}
 
-	it("reads a private repository as not found without github:private", async () => {
-		const githubToken = await mintGithubToken("octocat", { scopes: ["read:user", "user:email"] });
-		const readOnly = await connectMcp(
-			await issueTokenForProps({ ...(await octocatProps()), scopes: ["read:user", "user:email"], accessToken: githubToken }, [
-				"github:read",
-			]),
-		);
-		const { result, text } = await call("get_repo", { owner: "octocat", repo: "repo-d-21" }, readOnly);
-		await readOnly.close();
-		expect(result.isError).toBe(true);
-		expect(text).toContain('GitHub answered "not found"');
-	});
+/** What each tool's success looks like, beyond matching its outputSchema. */
+const SUCCESS: Record<string, { args: (lane: Lane) => Record<string, unknown>; check: (result: Result, lane: Lane) => void }> = {
+	whoami: {
+		args: () => ({}),
+		check: (result) => expect(result.structuredContent).toMatchObject({ id: OCTOCAT.id, login: "octocat" }),
+	},
+	list_repos: {
+		args: () => ({ sort: "full_name", per_page: 5 }),
+		check: (result) => {
+			expect(result.structuredContent).toMatchObject({ page: 1, has_next_page: true });
+			expect(resultText(result)).toContain("(page 1, 5 shown)");
+		},
+	},
+	get_repo: {
+		args: () => ({ owner: "octocat", repo: "repo-a-0" }),
+		check: (result) => {
+			expect(result.structuredContent).toMatchObject({
+				full_name: "octocat/repo-a-0",
+				private: false,
+				default_branch: "main",
+				topics: ["sample"],
+			});
+			expect(resultText(result)).toContain("octocat/repo-a-0 (public)");
+		},
+	},
+	list_issues: {
+		args: () => ({ owner: "octocat", repo: "repo-a-0", labels: ["bug"] }),
+		check: (result) => {
+			const issues = result.structuredContent?.issues as { number: number; is_pull_request: boolean; state: string }[];
+			expect(issues.map((issue) => issue.number).sort((a, b) => a - b)).toEqual([1, 6, 11]);
+			expect(issues.every((issue) => issue.state === "open" && !issue.is_pull_request)).toBe(true);
+		},
+	},
+	get_issue: {
+		args: () => ({ owner: "octocat", repo: "repo-a-0", number: 1 }),
+		check: (result) => {
+			expect(resultText(result)).toContain("Issue octocat/repo-a-0#1 (open): Crash when the config file is empty");
+			expect(resultText(result)).toContain("I can reproduce this on main.");
+			expect(result.structuredContent).toMatchObject({ issue: { number: 1, author: "hubot", labels: ["bug"] }, comments_truncated: false });
+		},
+	},
+	search_issues: {
+		args: () => ({ query: "crash repo:octocat/repo-a-0 is:open is:issue" }),
+		check: (result) => {
+			expect(result.structuredContent?.total_count).toBe(2);
+			const items = result.structuredContent?.items as { number: number; repository: string }[];
+			expect(items.map((item) => `${item.repository}#${item.number}`).sort()).toEqual(["octocat/repo-a-0#1", "octocat/repo-a-0#11"]);
+		},
+	},
+	get_file: {
+		args: () => ({ owner: "octocat", repo: "repo-a-0", path: "README.md" }),
+		check: (result) => {
+			expect(result.structuredContent).toMatchObject({ type: "file", path: "README.md", entries: [] });
+			expect(resultText(result)).toContain("A sample repository served by the GitHub development stand-in.");
+		},
+	},
+	create_issue: {
+		args: (lane) => ({ owner: "octocat", repo: `scratch-outputs-${lane}`, title: "From the outputs test", body: "Body" }),
+		check: (result, lane) =>
+			expect(result.structuredContent).toMatchObject({
+				status: "created",
+				title: "From the outputs test",
+				html_url: expect.stringContaining(`/octocat/scratch-outputs-${lane}/issues/`),
+			}),
+	},
+	add_issue_comment: {
+		// Issue #1 of the scratch repository: create_issue comes first in the registry.
+		args: (lane) => ({ owner: "octocat", repo: `scratch-outputs-${lane}`, number: 1, body: "A confirmed comment" }),
+		check: (result, lane) =>
+			expect(result.structuredContent).toMatchObject({
+				status: "created",
+				html_url: expect.stringContaining(`/octocat/scratch-outputs-${lane}/issues/1#issuecomment-`),
+			}),
+	},
+	add: {
+		args: () => ({ a: 2, b: 40.5 }),
+		check: (result) => expect(resultText(result)).toBe("42.5"),
+	},
+	add_to_counter: {
+		args: () => ({ amount: 3 }),
+		check: (result) => expect(result.structuredContent?.counter).toBeTypeOf("number"),
+	},
+};
 
-	it("reports GitHub's rate limit with its reset time", async () => {
-		const { result, text } = await call("get_repo", REPO, rateLimited);
-		expect(result.isError).toBe(true);
-		expect(text).toMatch(/rate limit .* resets at \d{4}-/);
-	});
-
-	it("refuses a malformed repository name", async () => {
-		await expectInvalid("get_repo", { owner: "octocat", repo: "../etc" });
+describe("the cases cover the registry", () => {
+	it("has a success case and sample arguments for every tool", () => {
+		expect(Object.keys(SUCCESS).sort()).toEqual(TOOLS.map((tool) => tool.name).sort());
+		for (const tool of TOOLS) expect(() => argsOn(tool.name, "o", "r")).not.toThrow();
 	});
 });
 
-describe("list_issues", () => {
-	it("lists open issues, leaving pull requests out", async () => {
-		const { data } = await call("list_issues", { ...REPO, labels: ["bug"] });
-		const issues = data?.issues as { number: number; is_pull_request: boolean; state: string }[];
-		expect(issues.map((issue) => issue.number).sort((a, b) => a - b)).toEqual([1, 6, 11]);
-		expect(issues.every((issue) => issue.state === "open" && !issue.is_pull_request)).toBe(true);
-	});
-
-	it("filters closed issues and includes pull requests when asked", async () => {
-		const closed = await call("list_issues", { ...REPO, state: "closed" });
-		expect(((closed.data?.issues ?? []) as { number: number }[]).map((issue) => issue.number).sort()).toEqual([3, 8]);
-		const withPulls = await call("list_issues", { ...REPO, labels: ["bug"], state: "all", include_pull_requests: true });
-		expect(((withPulls.data?.issues ?? []) as { number: number }[]).map((issue) => issue.number)).toContain(5);
-	});
-
-	it("pages, and says which page comes next", async () => {
-		const page = { ...REPO, labels: ["bug"], per_page: 2, sort: "created", direction: "asc", include_pull_requests: true };
-		const first = await call("list_issues", page);
-		expect(((first.data?.issues ?? []) as { number: number }[]).map((issue) => issue.number)).toEqual([1, 5]);
-		expect(first.data).toMatchObject({ page: 1, has_next_page: true });
-		expect(first.text).toContain("call list_issues again with page=2");
-		const second = await call("list_issues", { ...page, page: 2 });
-		expect(((second.data?.issues ?? []) as { number: number }[]).map((issue) => issue.number)).toEqual([6, 11]);
-		expect(second.data?.has_next_page).toBe(false);
-	});
-
-	it("says so when nothing matches", async () => {
-		const { result, text, data } = await call("list_issues", { ...REPO, labels: ["wontfix"] });
-		expect(result.isError).toBeFalsy();
-		expect(text).toContain("No open issues in octocat/repo-a-0");
-		expect(data?.issues).toEqual([]);
-	});
-
-	it("reports a repository that does not exist", async () => {
-		const { result, text } = await call("list_issues", { owner: "octocat", repo: "no-such-repo" });
-		expect(result.isError).toBe(true);
-		expect(text).toContain("not found");
-	});
-
-	it("refuses a bad state", async () => {
-		await expectInvalid("list_issues", { ...REPO, state: "stale" });
+describe.each(LANES)("outputs (%s lane)", (lane) => {
+	it("every tool, in registry order, returns what its outputSchema describes", async () => {
+		const client = await connect(lane, await issueToken(await userProps()), { elicit: acceptAsShown });
+		for (const tool of TOOLS) {
+			const success = SUCCESS[tool.name];
+			if (!success) throw new Error(`no success case for ${tool.name}`);
+			const result = await client.callTool({ name: tool.name, arguments: success.args(lane) });
+			expect(result.isError, `${tool.name}: ${resultText(result)}`).toBeFalsy();
+			const schema = outputSchemaOf(tool);
+			if (schema) expect(schema.safeParse(result.structuredContent).error, tool.name).toBeUndefined();
+			else expect(result.structuredContent, tool.name).toBeUndefined();
+			success.check(result, lane);
+		}
+		await client.close();
+		expect(await repoWrites(standIn().baseUrl, `octocat/scratch-outputs-${lane}`)).toHaveLength(2);
 	});
 });
 
-describe("get_issue", () => {
-	it("returns the issue with its comments", async () => {
-		const { text, data } = await call("get_issue", { ...REPO, number: 1 });
-		expect(text).toContain("Issue octocat/repo-a-0#1 (open): Crash when the config file is empty");
-		expect(text).toContain("I can reproduce this on main.");
-		expect(data).toMatchObject({ issue: { number: 1, author: "hubot", labels: ["bug"] }, comments_truncated: false });
-		expect(data?.comments).toHaveLength(2);
+describe.each(LANES)("reads and pagination (%s lane)", (lane) => {
+	async function octocat() {
+		return connect(lane, await issueToken(await userProps()));
+	}
+
+	it("list_repos: newest update first by default, pages to the end, and says which page comes next", async () => {
+		const client = await octocat();
+		const first = await client.callTool({ name: "list_repos", arguments: {} });
+		const repositories = first.structuredContent?.repositories as { updated_at: string }[];
+		expect(repositories).toHaveLength(30);
+		const dates = repositories.map((repo) => repo.updated_at);
+		expect([...dates].sort().reverse()).toEqual(dates);
+		expect(first.structuredContent).toMatchObject({ page: 1, has_next_page: true });
+		expect(resultText(first)).toContain("call list_repos again with page=2");
+
+		const byName = await client.callTool({ name: "list_repos", arguments: { sort: "full_name", per_page: 20 } });
+		const names = listIn<{ full_name: string }>(byName, "repositories").map((repo) => repo.full_name);
+		expect(names).toHaveLength(20);
+		expect([...names].sort()).toEqual(names);
+		const last = await client.callTool({ name: "list_repos", arguments: { sort: "full_name", per_page: 20, page: 2 } });
+		const rest = listIn<{ full_name: string }>(last, "repositories").map((repo) => repo.full_name);
+		expect(rest).toHaveLength(15);
+		expect(rest.filter((name) => names.includes(name))).toEqual([]);
+		expect(last.structuredContent).toMatchObject({ page: 2, has_next_page: false });
+		expect(resultText(last)).toContain("This is the last page.");
+		const past = await client.callTool({ name: "list_repos", arguments: { page: 50 } });
+		expect(past.structuredContent).toEqual({ page: 50, has_next_page: false, repositories: [] });
+		expect(resultText(past)).toContain("past the last page");
+		await client.close();
 	});
 
-	it("handles an issue without a body or comments", async () => {
-		const { text, data } = await call("get_issue", { ...REPO, number: 4 });
-		expect(text).toContain("(no description)");
-		expect(data?.comments).toEqual([]);
+	it("list_repos: only private repositories when asked, and an empty list for a user without any", async () => {
+		const client = await octocat();
+		const privates = await client.callTool({ name: "list_repos", arguments: { visibility: "private", per_page: 100 } });
+		const listed = privates.structuredContent?.repositories as { private: boolean }[];
+		expect(listed.length).toBeGreaterThan(0);
+		expect(listed.every((repo) => repo.private)).toBe(true);
+		await client.close();
+
+		const nobody = await connect(lane, await issueToken(await userProps(await newUser())));
+		const none = await nobody.callTool({ name: "list_repos", arguments: {} });
+		await nobody.close();
+		expect(none.isError).toBeFalsy();
+		expect(resultText(none)).toBe("No repositories found for this account.");
 	});
 
-	it("reports an issue that does not exist", async () => {
-		const { result, text } = await call("get_issue", { ...REPO, number: 999 });
-		expect(result.isError).toBe(true);
-		expect(text).toContain("not found");
-	});
-
-	it("refuses a number that is not a positive integer", async () => {
-		await expectInvalid("get_issue", { ...REPO, number: -1 });
-	});
-});
-
-describe("search_issues", () => {
-	it("finds issues with words and qualifiers", async () => {
-		const { data, text } = await call("search_issues", { query: "crash repo:octocat/repo-a-0 is:open is:issue" });
-		expect(data?.total_count).toBe(2);
+	it("list_issues: filters, includes pull requests when asked, pages, and says when nothing matches", async () => {
+		const client = await octocat();
+		const closed = await client.callTool({ name: "list_issues", arguments: { owner: "octocat", repo: "repo-a-0", state: "closed" } });
 		expect(
-			((data?.items ?? []) as { number: number; repository: string }[]).map((item) => `${item.repository}#${item.number}`).sort(),
-		).toEqual(["octocat/repo-a-0#1", "octocat/repo-a-0#11"]);
-		expect(text).toContain("2 results");
+			listIn<{ number: number }>(closed, "issues")
+				.map((issue) => issue.number)
+				.sort(),
+		).toEqual([3, 8]);
+
+		const page = {
+			owner: "octocat",
+			repo: "repo-a-0",
+			labels: ["bug"],
+			per_page: 2,
+			sort: "created",
+			direction: "asc",
+			include_pull_requests: true,
+		};
+		const first = await client.callTool({ name: "list_issues", arguments: page });
+		expect(listIn<{ number: number }>(first, "issues").map((issue) => issue.number)).toEqual([1, 5]);
+		expect(first.structuredContent).toMatchObject({ repository: "octocat/repo-a-0", page: 1, has_next_page: true });
+		expect(resultText(first)).toContain("call list_issues again with page=2");
+		const second = await client.callTool({ name: "list_issues", arguments: { ...page, page: 2 } });
+		expect(listIn<{ number: number }>(second, "issues").map((issue) => issue.number)).toEqual([6, 11]);
+		expect(second.structuredContent?.has_next_page).toBe(false);
+
+		const none = await client.callTool({ name: "list_issues", arguments: { owner: "octocat", repo: "repo-a-0", labels: ["wontfix"] } });
+		expect(none.isError).toBeFalsy();
+		expect(resultText(none)).toContain("No open issues in octocat/repo-a-0");
+		expect(none.structuredContent?.issues).toEqual([]);
+		await client.close();
 	});
 
-	it("says so when nothing matches", async () => {
-		const { result, text } = await call("search_issues", { query: "zebra repo:octocat/repo-a-0" });
-		expect(result.isError).toBeFalsy();
-		expect(text).toContain("No issues or pull requests match");
+	it("get_issue: comments up to comments_limit, and an issue without a body or comments", async () => {
+		const client = await octocat();
+		const limited = await client.callTool({
+			name: "get_issue",
+			arguments: { owner: "octocat", repo: "repo-a-0", number: 1, comments_limit: 1 },
+		});
+		expect(limited.structuredContent?.comments).toHaveLength(1);
+		expect(limited.structuredContent?.comments_truncated).toBe(true);
+		expect(resultText(limited)).toContain("Comments (1 of 2)");
+		const bare = await client.callTool({ name: "get_issue", arguments: { owner: "octocat", repo: "repo-a-0", number: 4 } });
+		expect(resultText(bare)).toContain("(no description)");
+		expect(bare.structuredContent).toMatchObject({ issue: { body: null }, comments: [], comments_truncated: false });
+		await client.close();
+	});
+
+	it("search_issues: pages through the matches, and says when nothing matches", async () => {
+		const client = await octocat();
+		const query = "repo:octocat/repo-a-0 is:issue";
+		const first = await client.callTool({ name: "search_issues", arguments: { query, per_page: 4 } });
+		const total = Number(first.structuredContent?.total_count);
+		expect(total).toBeGreaterThan(4);
+		expect(first.structuredContent).toMatchObject({ page: 1, has_next_page: true });
+		expect(resultText(first)).toContain("call search_issues again with page=2");
+		const second = await client.callTool({ name: "search_issues", arguments: { query, per_page: 4, page: 2 } });
+		const numbers = (result: Result) => listIn<{ number: number }>(result, "items").map((item) => item.number);
+		expect(numbers(second).filter((number) => numbers(first).includes(number))).toEqual([]);
+		const none = await client.callTool({ name: "search_issues", arguments: { query: "zebra repo:octocat/repo-a-0" } });
+		expect(none.isError).toBeFalsy();
+		expect(resultText(none)).toContain("No issues or pull requests match");
+		await client.close();
+	});
+
+	it("get_file: a tag, a directory, and clear refusals for a large file, a binary file, an unknown ref or path", async () => {
+		const client = await octocat();
+		const repo = { owner: "octocat", repo: "repo-a-0" };
+		const tagged = await client.callTool({ name: "get_file", arguments: { ...repo, path: "README.md", ref: "v1.0.0" } });
+		expect(resultText(tagged)).toContain("The v1.0.0 README.");
+		const dir = await client.callTool({ name: "get_file", arguments: { ...repo, path: "src" } });
+		expect(dir.structuredContent).toMatchObject({ type: "dir", text: null });
+		expect(
+			listIn<{ path: string }>(dir, "entries")
+				.map((entry) => entry.path)
+				.sort(),
+		).toEqual(["src/index.ts", "src/util"]);
+		const large = await callOutcome(client, "get_file", { ...repo, path: "docs/large.txt" });
+		expect(large).toMatchObject({ isError: true, text: expect.stringMatching(/over this tool's limit of 100\.0 KiB/) });
+		const binary = await callOutcome(client, "get_file", { ...repo, path: "assets/logo.png" });
+		expect(binary).toMatchObject({ isError: true, text: expect.stringContaining("binary file") });
+		const ref = await callOutcome(client, "get_file", { ...repo, path: "README.md", ref: "no-such-branch" });
+		expect(ref).toMatchObject({ isError: true, text: expect.stringContaining('GitHub answered "not found"') });
+		const missing = await callOutcome(client, "get_file", { ...repo, path: "nope.txt" });
+		expect(missing).toMatchObject({ isError: true, text: expect.stringContaining('GitHub answered "not found"') });
+		await client.close();
+	});
+
+	it("get_repo: a private repository reads as not found without GitHub's repo scope", async () => {
+		const githubToken = await mintGithubToken(standIn().baseUrl, "octocat", { scopes: ["read:user", "user:email"] });
+		const client = await connect(
+			lane,
+			await issueToken(grantProps(OCTOCAT, { accessToken: githubToken, scopes: ["read:user", "user:email"] }), ["github:read"]),
+		);
+		const outcome = await callOutcome(client, "get_repo", { owner: "octocat", repo: "repo-d-21" });
+		await client.close();
+		expect(outcome).toMatchObject({ isError: true, text: expect.stringContaining('GitHub answered "not found"') });
+	});
+
+	it.each([
+		["list_repos", { per_page: 0 }],
+		["list_repos", { per_page: 101 }],
+		["list_repos", { page: 0 }],
+		["list_repos", { sort: "stars" }],
+		["list_issues", { owner: "octocat", repo: "repo-a-0", state: "stale" }],
+		["get_issue", { owner: "octocat", repo: "repo-a-0", number: -1 }],
+		["get_issue", { owner: "octocat", repo: "repo-a-0", number: 1, comments_limit: 101 }],
+		["search_issues", { query: "   " }],
+		["search_issues", { query: "crash", page: 11 }],
+		["create_issue", { owner: "octocat", repo: "scratch-invalid" }],
+		["add_issue_comment", { owner: "octocat", repo: "scratch-invalid", number: 1, body: "" }],
+		["add_to_counter", { amount: 1.5 }],
+	])("%s refuses %j with a clear error, before anything reaches GitHub", async (name, args) => {
+		const githubToken = await mintGithubToken(standIn().baseUrl, "octocat");
+		const client = await connect(lane, await issueToken(grantProps(OCTOCAT, { accessToken: githubToken, scopes: ["repo"] })), {
+			elicit: acceptAsShown,
+		});
+		await client.listTools();
+		const before = await githubRequests(standIn().baseUrl, githubToken);
+		const outcome = await callOutcome(client, name, args);
+		await client.close();
+		expect(outcome.isError).toBe(true);
+		expect(outcome.text).toMatch(/invalid|validation|too (small|big)|expected/i);
+		expect(await githubRequests(standIn().baseUrl, githubToken)).toEqual(before);
+	});
+});
+
+describe.each(LANES)("the issue resource template (%s lane)", (lane) => {
+	it("reads an issue with its comments as Markdown", async () => {
+		const client = await connect(lane, await issueToken(await userProps()));
+		const { contents } = await client.readResource({ uri: "github://repos/octocat/repo-a-0/issues/1" });
+		await client.close();
+		expect(contents).toHaveLength(1);
+		expect(contents[0]).toMatchObject({ uri: "github://repos/octocat/repo-a-0/issues/1", mimeType: "text/markdown" });
+		const text = contents[0]?.text ?? "";
+		expect(text).toContain("# Crash when the config file is empty (octocat/repo-a-0#1, open)");
+		expect(text).toContain("A fix is on the way");
+	});
+
+	it.each([
+		["github://repos/octocat/repo-a-0/issues/999", /not found/],
+		["github://repos/octocat/no-such-repo/issues/1", /not found/],
+		["github://repos/octocat/repo-a-0/issues/0", /positive issue number/],
+		// URI parsing resolves dot segments first, so these name no issue at all.
+		["github://repos/../repo-a-0/issues/1", /not found/i],
+		["github://repos/octocat/%2e%2e/issues/1", /not found/i],
+		["github://repos/octo.cat/repo-a-0/issues/1", /github:\/\/repos\/\{owner\}\/\{repo\}\/issues\/\{number\} with a GitHub repository/],
+	])("refuses %s with a clear error", async (uri, message) => {
+		const githubToken = await mintGithubToken(standIn().baseUrl, "octocat");
+		const client = await connect(lane, await issueToken(grantProps(OCTOCAT, { accessToken: githubToken, scopes: ["repo"] })));
+		await expect(client.readResource({ uri })).rejects.toThrow(message);
+		await client.close();
+		// Nothing outside the repository's issue endpoints was asked for.
+		const requests = (await githubRequests(standIn().baseUrl, githubToken)).filter((request) => !request.path.startsWith("/user/orgs"));
+		for (const request of requests) expect(request.path).toMatch(/^\/repos\/octocat\/[a-z0-9-]+\/issues\/\d+(\/comments)?(\?|$)/);
 	});
 
 	it("reports GitHub's rate limit", async () => {
-		const { result, text } = await call("search_issues", { query: "crash" }, rateLimited);
-		expect(result.isError).toBe(true);
-		expect(text).toContain("rate limit");
-	});
-
-	it("refuses an empty query", async () => {
-		await expectInvalid("search_issues", { query: "   " });
-	});
-});
-
-describe("get_file", () => {
-	it("returns a text file at the default branch and at a tag", async () => {
-		const main = await call("get_file", { ...REPO, path: "README.md" });
-		expect(main.text).toContain("A sample repository served by the GitHub development stand-in.");
-		expect(main.data).toMatchObject({ type: "file", path: "README.md" });
-		const tagged = await call("get_file", { ...REPO, path: "README.md", ref: "v1.0.0" });
-		expect(tagged.text).toContain("The v1.0.0 README.");
-	});
-
-	it("lists a directory", async () => {
-		const { data, text } = await call("get_file", { ...REPO, path: "src" });
-		expect(data?.type).toBe("dir");
-		expect(text).toContain("src/index.ts");
-		expect(text).toContain("src/util/");
-	});
-
-	it("refuses a file over the size cap, and a binary file, with clear messages", async () => {
-		const large = await call("get_file", { ...REPO, path: "docs/large.txt" });
-		expect(large.result.isError).toBe(true);
-		expect(large.text).toMatch(/over this tool's limit of 100\.0 KiB/);
-		const binary = await call("get_file", { ...REPO, path: "assets/logo.png" });
-		expect(binary.result.isError).toBe(true);
-		expect(binary.text).toContain("binary file");
-	});
-
-	it("reports an unknown ref or path", async () => {
-		expect((await call("get_file", { ...REPO, path: "README.md", ref: "no-such-branch" })).result.isError).toBe(true);
-		expect((await call("get_file", { ...REPO, path: "nope.txt" })).text).toContain("not found");
-	});
-
-	it("refuses a path that climbs out with ..", async () => {
-		await expectInvalid("get_file", { ...REPO, path: "../secrets" });
+		const user = await newUser();
+		const client = await connect(lane, await issueToken(await userProps(user)));
+		await setStandInFaults(standIn().baseUrl, user.login, { rateLimitRate: 1, seed: 1 });
+		try {
+			await expect(client.readResource({ uri: `github://repos/${user.login}/scratch-resource/issues/1` })).rejects.toThrow(/rate limit/);
+		} finally {
+			await clearStandInFaults(standIn().baseUrl, user.login);
+			await client.close();
+		}
 	});
 });
 
-describe("add_issue_comment", () => {
-	it("posts the confirmed comment, which get_issue then shows", async () => {
-		const { result, data } = await call("add_issue_comment", { ...REPO, number: 12, body: "Thanks, the PORT variable works." });
-		expect(result.isError).toBeFalsy();
-		expect(String(data?.html_url)).toContain("/octocat/repo-a-0/issues/12#issuecomment-");
-		const issue = await call("get_issue", { ...REPO, number: 12 });
-		expect(issue.text).toContain("Thanks, the PORT variable works.");
+const READ_FAULTS: [StandInFault, RegExp][] = [
+	["forbidden", /^Could not .*: GitHub refused access\. The signed-in account or this app may lack permission/],
+	["rate_limited", /^Could not .*: the GitHub API rate limit for this account is exhausted\. It resets at \d{4}-\d\d-\d\dT/],
+	["server_error", /^Could not .*: GitHub is having problems \(HTTP 500\)\. Try again in a moment\.$/],
+];
+
+describe.each(LANES)("GitHub's failures in the read tools (%s lane)", (lane) => {
+	it.each(READ_FAULTS)("a token GitHub answers %s to gives every read tool a clear isError result", async (fault, message) => {
+		const user = await newUser();
+		const props = await userProps(user, fault);
+		const client = await connect(lane, await issueToken(props));
+		for (const tool of GITHUB_READ_TOOLS) {
+			const outcome = await callOutcome(client, tool.name, argsOn(tool.name, user.login, "scratch-faults"));
+			expect(outcome.isError, tool.name).toBe(true);
+			expect(outcome.text, tool.name).toMatch(message);
+			expect(outcome.text).not.toContain(props.upstream.accessToken);
+		}
+		await client.close();
 	});
 
-	it("reports an issue that does not exist", async () => {
-		const { result, text } = await call("add_issue_comment", { ...REPO, number: 999, body: "hello" });
-		expect(result.isError).toBe(true);
-		expect(text).toContain("not found");
+	it("a repository, issue or file that does not exist is reported as not found by every tool that names one", async () => {
+		const client = await connect(lane, await issueToken(await userProps()), { elicit: acceptAsShown });
+		for (const tool of GITHUB_TOOLS.filter((candidate) => "owner" in candidate.input)) {
+			const outcome = await callOutcome(client, tool.name, argsOn(tool.name, "octocat", `no-such-repo-${lane}`));
+			expect(outcome.isError, tool.name).toBe(true);
+			expect(outcome.text, tool.name).toContain(
+				'GitHub answered "not found". The resource does not exist or the signed-in account cannot see it.',
+			);
+		}
+		await client.close();
+		expect(await repoWrites(standIn().baseUrl, `octocat/no-such-repo-${lane}`)).toEqual(
+			GITHUB_TOOLS.filter(isWriteTool).map(() => expect.objectContaining({ status: 404 })),
+		);
 	});
 
-	it("refuses an empty comment", async () => {
-		await expectInvalid("add_issue_comment", { ...REPO, number: 1, body: "" });
+	it("a token GitHub no longer accepts (401) ends the grant, with a result that says to reconnect", async () => {
+		const user = await newUser();
+		for (const tool of GITHUB_READ_TOOLS) {
+			// A connection with a good token first: the allow-list answer for listing is then known.
+			const warm = await connect(lane, await issueToken(await userProps(user)));
+			await warm.listTools();
+			await warm.close();
+			const token = await issueToken(await userProps(user, "unauthorized"));
+			const client = await connect(lane, token);
+			const outcome = await callOutcome(client, tool.name, argsOn(tool.name, user.login, "scratch-faults"));
+			await client.close().catch(() => {});
+			expect(outcome.isError, tool.name).toBe(true);
+			expect(outcome.text, tool.name).toMatch(
+				/GitHub no longer accepts this connection's sign-in .* Reconnect this MCP server to sign in again\./,
+			);
+			// The grant is over: its token is refused from now on, so the client signs in again.
+			const after = await call("/mcp", {
+				method: "POST",
+				headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
+				body: "{}",
+			});
+			expect(after.status, tool.name).toBe(401);
+		}
 	});
 });
 
-describe("create_issue", () => {
-	it("creates the confirmed issue", async () => {
-		const { data } = await call("create_issue", { owner: "octocat", repo: "repo-c-14", title: "From the tool test", body: "Body" });
-		expect(data).toMatchObject({ status: "created", title: "From the tool test" });
-		const issue = await call("get_issue", { owner: "octocat", repo: "repo-c-14", number: Number(data?.number) });
-		expect(issue.text).toContain("From the tool test");
-	});
-
-	it("reports a repository that does not exist", async () => {
-		const { result, text } = await call("create_issue", { owner: "octocat", repo: "no-such-repo", title: "x" });
-		expect(result.isError).toBe(true);
-		expect(text).toContain("not found");
-	});
-
-	it("refuses a missing title", async () => {
-		await expectInvalid("create_issue", { owner: "octocat", repo: "repo-c-14" });
+describe.each(LANES)("faults in a session that stays usable (%s lane)", (lane) => {
+	it.each([
+		["serverErrorRate", /GitHub is having problems \(HTTP 50[23]\)\. Try again in a moment\./],
+		["resetRate", /GitHub could not be reached\. Try again in a moment\./],
+		["rateLimitRate", /rate limit for this account is exhausted\.|rate limit/],
+	])("%s: a clear error, then the same connection works again", async (rate, message) => {
+		const user = await newUser();
+		const client = await connect(lane, await issueToken(await userProps(user)));
+		await client.listTools();
+		await setStandInFaults(standIn().baseUrl, user.login, { [rate]: 1, seed: 7 });
+		let failed: Awaited<ReturnType<typeof callOutcome>>;
+		try {
+			failed = await callOutcome(client, "get_repo", { owner: user.login, repo: "scratch-usable" });
+		} finally {
+			await clearStandInFaults(standIn().baseUrl, user.login);
+		}
+		expect(failed.isError).toBe(true);
+		expect(failed.text).toMatch(message);
+		const again = await client.callTool({ name: "get_repo", arguments: { owner: user.login, repo: "scratch-usable" } });
+		await client.close();
+		expect(again.isError).toBeFalsy();
+		expect(again.structuredContent).toMatchObject({ full_name: `${user.login}/scratch-usable` });
 	});
 });
 
-describe("add_to_counter", () => {
-	it("refuses an amount that is not a whole number", async () => {
-		await expectInvalid("add_to_counter", { amount: 1.5 });
-	});
-});
-
-describe("triage_issues prompt", () => {
-	it("refuses a malformed repository name", async () => {
-		await expect(client.getPrompt({ name: "triage_issues", arguments: { owner: "octocat", repo: "a/b" } })).rejects.toThrow(/invalid/i);
-	});
+describe("a GitHub that never answers", () => {
+	// The tools' timeout is GITHUB_TIMEOUT_MS (15 s); both lanes wait for it at once.
+	it.concurrent.each(LANES)(
+		"%s lane: the call ends with a clear timeout error, and the connection still works",
+		async (lane) => {
+			const user = await newUser();
+			const warm = await connect(lane, await issueToken(await userProps(user)));
+			await warm.listTools();
+			await warm.close();
+			const client = await connect(lane, await issueToken(await userProps(user, "hang")));
+			const started = Date.now();
+			const outcome = await callOutcome(client, "get_repo", { owner: user.login, repo: "scratch-hang" });
+			expect(Date.now() - started).toBeLessThan(25_000);
+			expect(outcome.isError).toBe(true);
+			expect(outcome.text).toBe(`Could not read ${user.login}/scratch-hang: GitHub did not answer in time. Try again in a moment.`);
+			expect((await client.callTool({ name: "add", arguments: { a: 1, b: 1 } })).isError).toBeFalsy();
+			await client.close();
+		},
+		40_000,
+	);
 });

@@ -17,7 +17,7 @@ import { type GrantProps, parseGrantProps } from "../../src/props";
 import { ALL_MCP_SCOPES } from "../../src/scopes";
 import { LOOPBACK_REDIRECT_URI, OAuthFlow, type Send } from "../support/oauth-flow";
 import { createPkce } from "../support/pkce";
-import { mintGithubToken, type StandInFault } from "../support/standin";
+import { createStandInUser, mintGithubToken, type StandInFault } from "../support/standin";
 import { grantProps, OCTOCAT } from "../support/users";
 import { workerSend } from "./worker-send";
 
@@ -33,11 +33,28 @@ export function call(input: string | URL, init: RequestInit = {}): Promise<Respo
 	return send(new Request(new URL(input, ORIGIN), { ...init, redirect: "manual" }));
 }
 
+/** Counts KV keys under a prefix: to prove that a refused request stored nothing. */
+export async function countKeys(prefix: string): Promise<number> {
+	let count = 0;
+	let cursor: string | undefined;
+	do {
+		const page = await env.OAUTH_KV.list({ prefix, ...(cursor ? { cursor } : {}) });
+		count += page.keys.length;
+		cursor = page.list_complete ? undefined : page.cursor;
+	} while (cursor);
+	return count;
+}
+
 /** Props for octocat (or another seeded user) with a freshly minted, optionally faulty, GitHub token. */
 export async function userProps(user: GrantProps["user"] = OCTOCAT, fault?: StandInFault): Promise<GrantProps> {
 	const scopes = ["read:user", "user:email", "repo"];
 	const accessToken = await mintGithubToken(standIn().baseUrl, user.login, { scopes, ...(fault ? { fault } : {}) });
 	return grantProps(user, { accessToken, scopes });
+}
+
+/** A fresh stand-in user for one test, as props know users (its organisations are the test's to change). */
+export async function newUser(options: { orgs?: string[] } = {}): Promise<GrantProps["user"]> {
+	return createStandInUser(standIn().baseUrl, options);
 }
 
 /**
@@ -66,7 +83,10 @@ export async function issueToken(props: GrantProps, scopes: readonly string[] = 
 }
 
 /** An elicitation answer (both SDKs' shape). */
-export type ElicitAnswer = { action: "accept"; content?: Record<string, unknown> } | { action: "decline" } | { action: "cancel" };
+export type ElicitAnswer =
+	| { action: "accept"; content?: Record<string, string | number | boolean | string[]> }
+	| { action: "decline" }
+	| { action: "cancel" };
 export type ElicitHandler = (request: { message: string; requestedSchema: unknown }) => ElicitAnswer | Promise<ElicitAnswer>;
 
 /** Accepts a confirmation form as shown (its defaults). */
@@ -91,7 +111,12 @@ export interface TestClient {
 		isError?: boolean;
 	}>;
 	readResource(params: { uri: string }): Promise<{ contents: { uri: string; text?: string }[] }>;
+	listResources(): Promise<{ resources: { uri: string; name: string }[] }>;
+	listResourceTemplates(): Promise<{ resourceTemplates: { uriTemplate: string; name: string }[] }>;
 	listPrompts(): Promise<{ prompts: { name: string }[] }>;
+	getPrompt(params: { name: string; arguments?: Record<string, string> }): Promise<{
+		messages: { role: string; content: { type: string; text?: string } }[];
+	}>;
 	close(): Promise<void>;
 }
 
@@ -102,13 +127,24 @@ export interface ConnectOptions {
 	query?: string;
 	/** Legacy lane only: connect over /sse instead of /mcp. */
 	sse?: boolean;
+	/** Extra headers on every request (`X-MCP-Toolsets`, `X-MCP-Readonly`). */
+	headers?: Record<string, string>;
 }
 
-/** A real MCP client on the given lane, authenticated with `accessToken`. */
-export async function connect(lane: Lane, accessToken: string, options: ConnectOptions = {}): Promise<TestClient> {
+/**
+ * A real MCP client on the given lane, authenticated with `accessToken`: a string, or a function
+ * read on every request (a test that refreshes the token keeps the same open session).
+ */
+export async function connect(lane: Lane, accessToken: string | (() => string), options: ConnectOptions = {}): Promise<TestClient> {
 	const url = new URL(`${options.sse ? "/sse" : "/mcp"}${options.query ?? ""}`, ORIGIN);
-	const fetchWorker = (input: string | URL | Request, init?: RequestInit) => send(new Request(input, init));
-	const requestInit = { headers: { Authorization: `Bearer ${accessToken}` } };
+	const bearer = typeof accessToken === "string" ? () => accessToken : accessToken;
+	const fetchWorker = (input: string | URL | Request, init?: RequestInit) => {
+		const request = new Request(input, init);
+		request.headers.set("Authorization", `Bearer ${bearer()}`);
+		for (const [name, value] of Object.entries(options.headers ?? {})) request.headers.set(name, value);
+		return send(request);
+	};
+	const requestInit = { headers: { Authorization: `Bearer ${bearer()}` } };
 	if (lane === "legacy") {
 		const client = new LegacyClient(
 			{ name: "worker-test-legacy", version: "1.0.0" },

@@ -7,24 +7,13 @@ import {
 	inspectorListToolsCommand,
 	MCP_REMOTE_MINIMUM_SAFE_VERSION,
 } from "../../src/auth/connect-instructions";
-import { SERVER_NAME } from "../../src/auth/consent-page";
-import { callWorker, ORIGIN } from "./helpers";
-
-/** The page as a person reads it: tags gone, entities decoded. */
-function visibleText(page: string): string {
-	return page
-		.replace(/<style>[\s\S]*?<\/style>/g, "")
-		.replace(/<[^>]+>/g, "")
-		.replace(/&quot;/g, '"')
-		.replace(/&#39;/g, "'")
-		.replace(/&lt;/g, "<")
-		.replace(/&gt;/g, ">")
-		.replace(/&amp;/g, "&");
-}
+import { SERVER_NAME } from "../../src/server-info";
+import { visibleText } from "../support/forms";
+import { call, ORIGIN } from "./harness";
 
 describe("GET / (home page)", () => {
 	it("says what the server is and gives its MCP URLs for the origin it is served on", async () => {
-		const response = await callWorker("/");
+		const response = await call("/");
 		expect(response.status).toBe(200);
 		expect(response.headers.get("Content-Type")).toContain("text/html");
 		const text = visibleText(await response.text());
@@ -35,7 +24,7 @@ describe("GET / (home page)", () => {
 	});
 
 	it("shows the mcp-remote configuration and the Inspector commands for this origin, exactly as the client tests run them", async () => {
-		const text = visibleText(await (await callWorker("/")).text());
+		const text = visibleText(await (await call("/")).text());
 		expect(text).toContain(formatConfig(desktopClientConfig(ORIGIN)));
 		expect(text).toContain(commandLine(inspectorListToolsCommand(`${ORIGIN}/mcp`, "http")));
 		expect(text).toContain(commandLine(inspectorCallToolCommand(`${ORIGIN}/mcp`, "http", "whoami")));
@@ -45,17 +34,23 @@ describe("GET / (home page)", () => {
 	});
 
 	it("follows the origin it is served on (a custom domain gets its own snippets)", async () => {
-		const text = visibleText(await (await callWorker("https://mcp.custom-domain.example/")).text());
-		expect(text).toContain("https://mcp.custom-domain.example/mcp");
+		const text = visibleText(await (await call("https://mcp.custom-domain.example.com/")).text());
+		expect(text).toContain("https://mcp.custom-domain.example.com/mcp");
 		expect(text).not.toContain(ORIGIN);
 	});
 
-	it("loads nothing from elsewhere, runs no script and cannot be framed", async () => {
-		const response = await callWorker("/");
-		const page = await response.text();
+	it("links to the connected apps page", async () => {
+		expect(await (await call("/")).text()).toContain('<a href="/connections">Connected apps</a>');
+	});
+
+	it("loads nothing from elsewhere and runs no script", async () => {
+		const page = await (await call("/")).text();
 		expect(page).not.toMatch(/<script|<link|<img|<iframe|@import|url\(/i);
-		expect(response.headers.get("Content-Security-Policy")).toContain("default-src 'none'");
-		expect(response.headers.get("Content-Security-Policy")).toContain("frame-ancestors 'none'");
-		expect(response.headers.get("X-Frame-Options")).toBe("DENY");
+	});
+
+	it("answers an unknown path with a 404 page", async () => {
+		const response = await call("/no-such-page");
+		expect(response.status).toBe(404);
+		expect(await response.text()).toContain("There is nothing at this address.");
 	});
 });

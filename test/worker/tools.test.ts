@@ -1,154 +1,457 @@
-import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
-import { describe, expect, it } from "vitest";
-import { issueTokenForProps, mintGithubToken, OCTOCAT, octocatProps, type StandInFault } from "./helpers";
-import { connectMcp, resultText } from "./mcp-client";
+/**
+ * Which tools a connection sees and may call, in both lanes (the McpAgent session for 2025-era
+ * clients, the stateless SDK v2 server for 2026-07-28), with every expected list read from the
+ * registry: scopes, toolsets, read-only mode and the write allow-list (ALLOWED_GITHUB_ORGS is
+ * "octo-org" in the worker test env). Also the demo tools, the counter resource and the prompt.
+ *
+ * Tests that write use their own scratch repository, and tests that change organisations their
+ * own stand-in user, so this file runs beside the others.
+ */
+import { describe, expect, it, vi } from "vitest";
+import { isWriteTool, TOOLSETS, type Toolset } from "../../src/mcp/define";
+import { PROMPTS, RESOURCES, TOOLS } from "../../src/mcp/registry";
+import { ALL_MCP_SCOPES, type McpScope } from "../../src/scopes";
+import { initializeBody, legacyHeaders, MCP_ACCEPT, modernRequest, readResponse, resultText } from "../support/mcp-wire";
+import { githubRequests, mintGithubToken, setStandInOrgs } from "../support/standin";
+import { clearStandInFaults, repoWrites, setStandInFaults } from "../support/standin-control";
+import { grantProps, OCTOCAT } from "../support/users";
+import { acceptAsShown, call, connect, issueToken, LANES, type Lane, newUser, standIn, type TestClient, userProps } from "./harness";
 
-async function callTool(props: Awaited<ReturnType<typeof octocatProps>>, name: string, args: Record<string, unknown> = {}) {
-	const client = await connectMcp(await issueTokenForProps(props));
+// Several tests loop over real MCP round trips, which slow down when other test files run alongside.
+vi.setConfig({ testTimeout: 30_000 });
+
+const WRITE_TOOLS = TOOLS.filter(isWriteTool).map((tool) => tool.name);
+const RESTRICTED_TOOLS = TOOLS.filter((tool) => tool.restricted).map((tool) => tool.name);
+
+/** The registry's tools a token with `scopes` sees, in registry order. */
+function expectedTools(
+	options: { scopes?: readonly McpScope[]; toolsets?: readonly Toolset[]; readonly?: boolean; restrictedAllowed?: boolean } = {},
+) {
+	const { scopes = ALL_MCP_SCOPES, toolsets, readonly = false, restrictedAllowed = true } = options;
+	return TOOLS.filter(
+		(tool) =>
+			(tool.scope === null || scopes.includes(tool.scope)) &&
+			(!toolsets || toolsets.includes(tool.toolset)) &&
+			!(readonly && isWriteTool(tool)) &&
+			(restrictedAllowed || !tool.restricted),
+	).map((tool) => tool.name);
+}
+
+async function listedNames(client: TestClient): Promise<string[]> {
+	return (await client.listTools()).tools.map((tool) => tool.name);
+}
+
+/** A tool call's outcome, whether the server answers with an isError result or a JSON-RPC error. */
+async function callOutcome(client: TestClient, name: string, args: Record<string, unknown> = {}) {
 	try {
-		return (await client.callTool({ name, arguments: args })) as CallToolResult;
-	} finally {
-		await client.close();
+		const result = await client.callTool({ name, arguments: args });
+		return { isError: result.isError === true, text: resultText(result), structured: result.structuredContent };
+	} catch (error) {
+		return { isError: true, text: error instanceof Error ? error.message : String(error), structured: undefined };
 	}
 }
 
-describe("tools/list", () => {
-	it("offers every tool to a token with every scope, each described, with described inputs", async () => {
-		const client = await connectMcp(await issueTokenForProps(await octocatProps()));
+/** A client for octocat (a member of octo-org) with every scope, or the given ones. */
+async function octocatClient(lane: Lane, options: Parameters<typeof connect>[2] & { scopes?: readonly McpScope[] } = {}) {
+	const { scopes, ...connectOptions } = options;
+	return connect(lane, await issueToken(await userProps(), scopes), connectOptions);
+}
+
+describe("the registry", () => {
+	it("names each tool once, in snake_case, with a toolset, a described input and an output schema for structured tools", () => {
+		const names = TOOLS.map((tool) => tool.name);
+		expect(new Set(names).size).toBe(names.length);
+		for (const tool of TOOLS) {
+			expect(tool.name).toMatch(/^[a-z][a-z0-9_]*$/);
+			expect(Object.keys(TOOLSETS)).toContain(tool.toolset);
+			expect(tool.description.length).toBeGreaterThan(30);
+			// Write tools say what they act on for the audit trail, and are confirmed or stateful.
+			if (isWriteTool(tool)) expect(tool.auditTarget).toBeTypeOf("function");
+			if (tool.restricted) expect(isWriteTool(tool)).toBe(true);
+		}
+	});
+});
+
+describe.each(LANES)("tools/list (%s lane)", (lane) => {
+	it("lists every tool a token with every scope may use, in registry order, each described", async () => {
+		const client = await octocatClient(lane);
 		const { tools } = await client.listTools();
 		await client.close();
-		expect(tools.map((tool) => tool.name).sort()).toEqual([
-			"add",
-			"add_issue_comment",
-			"add_to_counter",
-			"create_issue",
-			"get_file",
-			"get_issue",
-			"get_repo",
-			"list_issues",
-			"list_repos",
-			"search_issues",
-			"whoami",
-		]);
-		for (const tool of tools) {
-			expect(tool.description?.length).toBeGreaterThan(30);
-			for (const property of Object.values((tool.inputSchema.properties ?? {}) as Record<string, { description?: string }>))
-				expect(property.description).toBeTruthy();
-			// Every tool but the demo `add` returns structured content described by an output schema.
-			if (tool.name !== "add") expect(tool.outputSchema).toBeDefined();
+		expect(tools.map((tool) => tool.name)).toEqual(TOOLS.map((tool) => tool.name));
+		for (const listed of tools) {
+			const definition = TOOLS.find((tool) => tool.name === listed.name);
+			const described = listed as typeof listed & {
+				description?: string;
+				inputSchema: { properties?: Record<string, { description?: string }> };
+				outputSchema?: unknown;
+			};
+			expect(described.description).toBe(definition?.description);
+			expect(Object.keys(described.inputSchema.properties ?? {})).toEqual(Object.keys(definition?.input ?? {}));
+			for (const property of Object.values(described.inputSchema.properties ?? {})) expect(property.description).toBeTruthy();
+			expect(described.outputSchema !== undefined).toBe(definition?.output !== undefined);
+			expect(listed.annotations).toMatchObject(definition?.annotations ?? {});
 		}
-		const listRepos = tools.find((tool) => tool.name === "list_repos");
-		const properties = listRepos?.inputSchema.properties as Record<string, { description?: string }>;
-		expect(Object.keys(properties).sort()).toEqual(["direction", "page", "per_page", "sort", "visibility"]);
-		for (const property of Object.values(properties)) expect(property.description).toBeTruthy();
+	});
+
+	it("gives the same order on every listing", async () => {
+		const client = await octocatClient(lane);
+		const first = await listedNames(client);
+		const second = await listedNames(client);
+		await client.close();
+		expect(second).toEqual(first);
+	});
+
+	it.each<[string, McpScope[]]>([
+		["github:read", ["github:read"]],
+		["github:read github:private", ["github:read", "github:private"]],
+		["github:read github:write", ["github:read", "github:write"]],
+	])("lists only what a token with %s may call", async (_label, scopes) => {
+		const client = await octocatClient(lane, { scopes });
+		expect(await listedNames(client)).toEqual(expectedTools({ scopes }));
+		await client.close();
+	});
+
+	it("lists the resources and the prompt of the registry", async () => {
+		const client = await octocatClient(lane);
+		const resources = (await client.listResources()).resources.map((resource) => resource.uri);
+		const templates = (await client.listResourceTemplates()).resourceTemplates.map((template) => template.uriTemplate);
+		const prompts = (await client.listPrompts()).prompts.map((prompt) => prompt.name);
+		await client.close();
+		expect(resources).toEqual(RESOURCES.flatMap((resource) => (resource.kind === "fixed" ? [resource.uri] : [])));
+		expect(templates).toEqual(RESOURCES.flatMap((resource) => (resource.kind === "template" ? [resource.uriTemplate] : [])));
+		expect(prompts).toEqual(PROMPTS.map((prompt) => prompt.name));
 	});
 });
 
-describe("add", () => {
-	it("adds two numbers", async () => {
-		const result = await callTool(await octocatProps(), "add", { a: 2, b: 40.5 });
+describe.each(LANES)("toolsets and read-only mode (%s lane)", (lane) => {
+	it.each(Object.keys(TOOLSETS) as Toolset[])("?toolsets=%s lists exactly that toolset's tools", async (toolset) => {
+		const client = await octocatClient(lane, { query: `?toolsets=${toolset}` });
+		expect(await listedNames(client)).toEqual(expectedTools({ toolsets: [toolset] }));
+		await client.close();
+	});
+
+	it("?toolsets=issues,repos lists exactly those two toolsets, in registry order", async () => {
+		const client = await octocatClient(lane, { query: "?toolsets=issues,repos" });
+		const names = await listedNames(client);
+		await client.close();
+		expect(names).toEqual(expectedTools({ toolsets: ["issues", "repos"] }));
+		expect(names.length).toBeGreaterThan(0);
+	});
+
+	it("takes the toolsets and read-only mode from the X-MCP-Toolsets and X-MCP-Readonly headers too", async () => {
+		const client = await octocatClient(lane, { headers: { "X-MCP-Toolsets": "issues, repos", "X-MCP-Readonly": "1" } });
+		expect(await listedNames(client)).toEqual(expectedTools({ toolsets: ["issues", "repos"], readonly: true }));
+		await client.close();
+	});
+
+	it("read-only mode hides every write tool, even with github:write", async () => {
+		const client = await octocatClient(lane, { query: "?readonly=1" });
+		const names = await listedNames(client);
+		await client.close();
+		expect(names).toEqual(expectedTools({ readonly: true }));
+		for (const name of WRITE_TOOLS) expect(names).not.toContain(name);
+	});
+
+	it("read-only mode refuses a write tool called by name, and nothing reaches GitHub", async () => {
+		const user = await newUser({ orgs: ["octo-org"] });
+		const repo = `${user.login}/scratch-readonly-${lane}`;
+		const client = await connect(lane, await issueToken(await userProps(user)), { query: "?readonly=1", elicit: acceptAsShown });
+		for (const name of WRITE_TOOLS) {
+			const [owner = "", repoName = ""] = repo.split("/");
+			const outcome = await callOutcome(client, name, { owner, repo: repoName, title: "t", number: 1, body: "b", amount: 1 });
+			expect(outcome.isError, name).toBe(true);
+		}
+		await client.close();
+		expect(await repoWrites(standIn().baseUrl, repo)).toEqual([]);
+	});
+
+	it("refuses a tool outside the chosen toolsets when it is called by name", async () => {
+		const githubToken = await mintGithubToken(standIn().baseUrl, "octocat");
+		const client = await connect(lane, await issueToken(grantProps(OCTOCAT, { accessToken: githubToken, scopes: ["repo"] })), {
+			query: "?toolsets=account",
+		});
+		const hidden = await callOutcome(client, "get_repo", { owner: "octocat", repo: "repo-a-0" });
+		const shown = await callOutcome(client, "whoami");
+		await client.close();
+		expect(hidden.isError).toBe(true);
+		expect(hidden.text).toMatch(/get_repo/);
+		expect(shown.isError).toBe(false);
+		// The refused call never reached GitHub.
+		const requests = await githubRequests(standIn().baseUrl, githubToken);
+		expect(requests.filter((request) => request.path.startsWith("/repos/"))).toEqual([]);
+	});
+
+	it("never widens: a chosen toolset keeps out the tools the token's scopes exclude", async () => {
+		const user = await newUser({ orgs: ["octo-org"] });
+		const client = await connect(lane, await issueToken(await userProps(user), ["github:read"]), {
+			query: "?toolsets=issues",
+			elicit: acceptAsShown,
+		});
+		const names = await listedNames(client);
+		expect(names).toEqual(expectedTools({ scopes: ["github:read"], toolsets: ["issues"] }));
+		expect(names).not.toContain("create_issue");
+		const repo = `${user.login}/scratch-narrow-${lane}`;
+		const outcome = await callOutcome(client, "create_issue", { owner: user.login, repo: repo.split("/")[1], title: "t" });
+		await client.close();
+		expect(outcome.isError).toBe(true);
+		expect(await repoWrites(standIn().baseUrl, repo)).toEqual([]);
+	});
+
+	it.each([
+		["?toolsets=nope", {}],
+		["?toolsets=issues,nope", {}],
+		["?readonly=maybe", {}],
+		["", { "X-MCP-Toolsets": "issues,nope" }],
+		["", { "X-MCP-Readonly": "2" }],
+	])("answers %s %j with HTTP 400 and a message that lists the choices", async (query, headers) => {
+		const token = await issueToken(await userProps());
+		const body =
+			lane === "legacy"
+				? { body: initializeBody(), headers: { ...legacyHeaders(token), ...headers } }
+				: (() => {
+						const request = modernRequest("tools/list");
+						return { body: request.body, headers: { ...request.headers, Authorization: `Bearer ${token}`, ...headers } };
+					})();
+		const response = await call(`/mcp${query}`, { method: "POST", ...body });
+		expect(response.status).toBe(400);
+		const text = await response.text();
+		expect(text).toMatch(/Toolsets: account, repos|readonly must be 1 or 0/);
+	});
+});
+
+describe("toolsets and read-only mode over /sse (legacy lane)", () => {
+	it("lists exactly the chosen toolsets with ?toolsets=", async () => {
+		const client = await octocatClient("legacy", { sse: true, query: "?toolsets=issues,repos" });
+		expect(await listedNames(client)).toEqual(expectedTools({ toolsets: ["issues", "repos"] }));
+		await client.close();
+	});
+
+	it("hides and refuses write tools with X-MCP-Readonly", async () => {
+		const user = await newUser({ orgs: ["octo-org"] });
+		const client = await connect("legacy", await issueToken(await userProps(user)), {
+			sse: true,
+			headers: { "X-MCP-Readonly": "true" },
+			elicit: acceptAsShown,
+		});
+		expect(await listedNames(client)).toEqual(expectedTools({ readonly: true }));
+		const outcome = await callOutcome(client, "create_issue", { owner: user.login, repo: "scratch-sse-readonly", title: "t" });
+		await client.close();
+		expect(outcome.isError).toBe(true);
+		expect(await repoWrites(standIn().baseUrl, `${user.login}/scratch-sse-readonly`)).toEqual([]);
+	});
+
+	it("answers an unknown toolset with HTTP 400", async () => {
+		const token = await issueToken(await userProps());
+		const response = await call("/sse?toolsets=nope", { headers: { Authorization: `Bearer ${token}`, Accept: "text/event-stream" } });
+		expect(response.status).toBe(400);
+		expect(await response.text()).toContain("Unknown toolset");
+	});
+});
+
+describe.each(LANES)("the write allow-list: ALLOWED_GITHUB_ORGS=octo-org (%s lane)", (lane) => {
+	it("a member of an allowed organisation sees the restricted tools", async () => {
+		const user = await newUser({ orgs: ["octo-org"] });
+		const client = await connect(lane, await issueToken(await userProps(user)));
+		expect(await listedNames(client)).toEqual(expectedTools());
+		await client.close();
+	});
+
+	it("a user outside it never sees the restricted tools, and cannot call them by name", async () => {
+		const user = await newUser({ orgs: ["other-org"] });
+		const repo = `${user.login}/scratch-outsider-${lane}`;
+		const client = await connect(lane, await issueToken(await userProps(user)), { elicit: acceptAsShown });
+		const names = await listedNames(client);
+		expect(names).toEqual(expectedTools({ restrictedAllowed: false }));
+		for (const name of RESTRICTED_TOOLS) {
+			const outcome = await callOutcome(client, name, { owner: user.login, repo: repo.split("/")[1], title: "t", number: 1, body: "b" });
+			expect(outcome.isError, name).toBe(true);
+		}
+		await client.close();
+		expect(await repoWrites(standIn().baseUrl, repo)).toEqual([]);
+	});
+
+	it("is asked again on every call: leaving the organisation ends access in an open connection", async () => {
+		const user = await newUser({ orgs: ["octo-org"] });
+		const repo = `scratch-recheck-${lane}`;
+		const client = await connect(lane, await issueToken(await userProps(user)), { elicit: acceptAsShown });
+		expect(await listedNames(client)).toEqual(expectedTools());
+		const before = await callOutcome(client, "create_issue", { owner: user.login, repo, title: "while a member" });
+		expect(before.structured).toMatchObject({ status: "created" });
+
+		await setStandInOrgs(standIn().baseUrl, user.login, []);
+		const after = await callOutcome(client, "create_issue", { owner: user.login, repo, title: "after leaving" });
+		await client.close();
+		expect(after.isError).toBe(true);
+		expect(after.text).toBe("This tool is limited to allowed GitHub accounts, and the signed-in account is not one of them.");
+		expect(after.structured).toEqual({ status: "refused" });
+		const writes = await repoWrites(standIn().baseUrl, `${user.login}/${repo}`);
+		expect(writes).toHaveLength(1);
+	});
+
+	it("hides the restricted tools from a listing GitHub cannot answer, and shows them again at the next (regression: the failure was kept for a minute)", async () => {
+		const user = await newUser({ orgs: ["octo-org"] });
+		const token = await issueToken(await userProps(user));
+		await setStandInFaults(standIn().baseUrl, user.login, { serverErrorRate: 1, seed: 1 });
+		let client: TestClient;
+		try {
+			client = await connect(lane, token);
+			expect(await listedNames(client)).toEqual(expectedTools({ restrictedAllowed: false }));
+		} finally {
+			await clearStandInFaults(standIn().baseUrl, user.login);
+		}
+		// The 2026 lane's client keeps a tools/list for the cacheHint's time: ask with a new one.
+		if (lane === "modern") {
+			await client.close();
+			client = await connect(lane, token);
+		}
+		expect(await listedNames(client)).toEqual(expectedTools());
+		await client.close();
+	});
+
+	it("says GitHub failed, not that the account is refused, when GitHub cannot tell at the call (regression)", async () => {
+		const user = await newUser({ orgs: ["octo-org"] });
+		const repo = `scratch-orgs-down-${lane}`;
+		const client = await connect(lane, await issueToken(await userProps(user)), { elicit: acceptAsShown });
+		expect(await listedNames(client)).toEqual(expectedTools());
+		await setStandInFaults(standIn().baseUrl, user.login, { rateLimitRate: 1, seed: 1 });
+		let outcome: Awaited<ReturnType<typeof callOutcome>>;
+		try {
+			outcome = await callOutcome(client, "create_issue", { owner: user.login, repo, title: "t" });
+		} finally {
+			await clearStandInFaults(standIn().baseUrl, user.login);
+		}
+		await client.close();
+		expect(outcome.isError).toBe(true);
+		expect(outcome.structured).toEqual({ status: "failed" });
+		expect(outcome.text).toMatch(/^Could not check whether this account may use this tool: .*rate limit/);
+		expect(outcome.text).not.toContain("limited to allowed GitHub accounts");
+		expect(await repoWrites(standIn().baseUrl, `${user.login}/${repo}`)).toEqual([]);
+	});
+});
+
+describe.each(LANES)("demo tools, the counter resource and the prompt (%s lane)", (lane) => {
+	it("add: adds two numbers, with no output schema and no GitHub request", async () => {
+		const githubToken = await mintGithubToken(standIn().baseUrl, "octocat");
+		const client = await connect(lane, await issueToken(grantProps(OCTOCAT, { accessToken: githubToken, scopes: ["repo"] })));
+		await client.listTools();
+		const before = (await githubRequests(standIn().baseUrl, githubToken)).length;
+		const result = await client.callTool({ name: "add", arguments: { a: 2, b: 40.5 } });
+		await client.close();
 		expect(result.isError).toBeFalsy();
 		expect(resultText(result)).toBe("42.5");
+		expect(await githubRequests(standIn().baseUrl, githubToken)).toHaveLength(before);
 	});
 
-	it("rejects arguments of the wrong type with a clear error", async () => {
-		const client = await connectMcp(await issueTokenForProps(await octocatProps()));
-		const outcome = await client.callTool({ name: "add", arguments: { a: "two", b: 2 } }).then(
-			(result) => resultText(result),
-			(error: Error) => error.message,
-		);
+	it("add: refuses arguments of the wrong type with a clear error", async () => {
+		const client = await octocatClient(lane);
+		const outcome = await callOutcome(client, "add", { a: "two", b: 2 });
 		await client.close();
-		expect(outcome).toMatch(/invalid|validation|expected number/i);
-	});
-});
-
-describe("whoami", () => {
-	it("returns the identity from props and never the GitHub token", async () => {
-		const props = await octocatProps();
-		const result = await callTool(props, "whoami");
-		expect(JSON.parse(resultText(result))).toEqual({
-			id: OCTOCAT.githubId,
-			login: "octocat",
-			name: "The Octocat",
-			email: "octocat@github.com",
-			scopes: ["github:read", "github:private", "github:write"],
-			github_scopes: props.scopes,
-		});
-		expect(JSON.stringify(result)).not.toContain(props.accessToken);
+		expect(outcome.isError).toBe(true);
+		expect(outcome.text).toMatch(/invalid|validation|expected number/i);
 	});
 
-	it("works with no network: a revoked GitHub token does not matter", async () => {
-		const result = await callTool(await octocatProps("unauthorized"), "whoami");
-		expect(result.isError).toBeFalsy();
-		expect(resultText(result)).toContain('"login": "octocat"');
-	});
-});
-
-describe("list_repos", () => {
-	it("lists the first page, newest update first, and says which page comes next", async () => {
-		const result = await callTool(await octocatProps(), "list_repos");
-		const text = resultText(result);
-		expect(result.isError).toBeFalsy();
-		expect(text).toContain("(page 1, 30 shown)");
-		expect(text).toContain("call list_repos again with page=2");
-		const dates = [...text.matchAll(/updated (\S+)/g)].map((match) => match[1] ?? "");
-		expect(dates).toHaveLength(30);
-		expect([...dates].sort().reverse()).toEqual(dates);
-	});
-
-	it("sorts by name ascending and pages to the end", async () => {
-		const props = await octocatProps();
-		const first = resultText(await callTool(props, "list_repos", { sort: "full_name", per_page: 20 }));
-		const names = [...first.matchAll(/^- (\S+)/gm)].map((match) => match[1] ?? "");
-		expect(names).toHaveLength(20);
-		expect([...names].sort()).toEqual(names);
-		const last = resultText(await callTool(props, "list_repos", { sort: "full_name", per_page: 20, page: 2 }));
-		expect(last).toContain("(page 2, 15 shown)");
-		expect(last).toContain("This is the last page.");
-		expect(resultText(await callTool(props, "list_repos", { page: 50 }))).toContain("past the last page");
-	});
-
-	it("shows only private repositories when asked", async () => {
-		const text = resultText(await callTool(await octocatProps(), "list_repos", { visibility: "private", per_page: 100 }));
-		const lines = text.split("\n").filter((line) => line.startsWith("- "));
-		expect(lines.length).toBeGreaterThan(0);
-		for (const line of lines) expect(line).toContain("(private");
-	});
-
-	it("says so when the user has no repositories", async () => {
-		const token = await mintGithubToken("hubot");
-		const result = await callTool(
-			{ githubId: 480938, login: "hubot", name: null, email: null, scopes: ["repo"], accessToken: token },
-			"list_repos",
+	it("whoami: the identity and scopes from the grant, never a token, with no GitHub request", async () => {
+		const githubToken = await mintGithubToken(standIn().baseUrl, "octocat");
+		const client = await connect(
+			lane,
+			await issueToken(grantProps(OCTOCAT, { accessToken: githubToken, scopes: ["read:user", "repo"] }), ["github:read"]),
 		);
-		expect(result.isError).toBeFalsy();
-		expect(resultText(result)).toBe("No repositories found for this account.");
+		await client.listTools();
+		const before = (await githubRequests(standIn().baseUrl, githubToken)).length;
+		const result = await client.callTool({ name: "whoami", arguments: {} });
+		await client.close();
+		expect(result.structuredContent).toEqual({
+			id: OCTOCAT.id,
+			login: OCTOCAT.login,
+			name: OCTOCAT.name,
+			email: OCTOCAT.email,
+			scopes: ["github:read"],
+			github_scopes: ["read:user", "repo"],
+		});
+		expect(JSON.parse(resultText(result))).toEqual(result.structuredContent);
+		expect(JSON.stringify(result)).not.toContain(githubToken);
+		expect(await githubRequests(standIn().baseUrl, githubToken)).toHaveLength(before);
 	});
 
-	it.each<[StandInFault, RegExp]>([
-		["unauthorized", /rejected the sign-in token .* Reconnect/],
-		["forbidden", /GitHub refused access/],
-		["rate_limited", /rate limit .* exhausted\. It resets at \d{4}-\d\d-\d\dT/],
-		["server_error", /GitHub is having problems \(HTTP 500\)/],
-	])("turns GitHub's %s answer into a clear isError result", async (fault, message) => {
-		const props = await octocatProps(fault);
-		const result = await callTool(props, "list_repos");
-		expect(result.isError).toBe(true);
-		expect(resultText(result)).toMatch(message);
-		expect(JSON.stringify(result)).not.toContain(props.accessToken);
+	it("add_to_counter and counter://session: adds, reads back, and refuses a fraction", async () => {
+		const client = await connect(lane, await issueToken(await userProps(await newUser())));
+		// A new session (2025 lane) or a new user (2026 lane): the counter starts at zero.
+		const start = Number((await client.readResource({ uri: "counter://session" })).contents[0]?.text);
+		expect(start).toBe(0);
+		const added = await client.callTool({ name: "add_to_counter", arguments: { amount: 5 } });
+		expect(added.structuredContent).toEqual({ counter: start + 5 });
+		expect(resultText(added)).toBe(`The counter is now ${start + 5}.`);
+		const subtracted = await client.callTool({ name: "add_to_counter", arguments: { amount: -2 } });
+		expect(subtracted.structuredContent).toEqual({ counter: start + 3 });
+		expect((await client.readResource({ uri: "counter://session" })).contents[0]).toMatchObject({
+			uri: "counter://session",
+			text: String(start + 3),
+		});
+		const fraction = await callOutcome(client, "add_to_counter", { amount: 1.5 });
+		await client.close();
+		expect(fraction.isError).toBe(true);
 	});
 
-	it.each([[{ per_page: 0 }], [{ per_page: 101 }], [{ page: 0 }], [{ sort: "stars" }]])(
-		"refuses out-of-range arguments %j",
+	it("triage_issues: names the repository, the focus and the tools to read with", async () => {
+		const client = await octocatClient(lane);
+		const prompt = await client.getPrompt({ name: "triage_issues", arguments: { owner: "octocat", repo: "repo-a-0", focus: "crashes" } });
+		const plain = await client.getPrompt({ name: "triage_issues", arguments: { owner: "octocat", repo: "repo-a-0" } });
+		await client.close();
+		expect(prompt.messages).toHaveLength(1);
+		const text = prompt.messages[0]?.content.text ?? "";
+		expect(text).toContain("Triage the open issues of octocat/repo-a-0, focusing on crashes.");
+		for (const tool of ["list_issues", "get_issue"]) expect(text).toContain(tool);
+		expect(plain.messages[0]?.content.text).toContain("Triage the open issues of octocat/repo-a-0.");
+	});
+
+	it.each([[{ owner: "octocat", repo: "a/b" }], [{ owner: "..", repo: "repo-a-0" }], [{ owner: "octocat" }]])(
+		"triage_issues: refuses malformed arguments %j",
 		async (args) => {
-			const client = await connectMcp(await issueTokenForProps(await octocatProps()));
-			const outcome = await client.callTool({ name: "list_repos", arguments: args }).then(
-				(result) => ({ isError: Boolean(result.isError), text: resultText(result) }),
-				(error: Error) => ({ isError: true, text: error.message }),
-			);
+			const client = await octocatClient(lane);
+			await expect(client.getPrompt({ name: "triage_issues", arguments: args as Record<string, string> })).rejects.toThrow();
 			await client.close();
-			expect(outcome.isError).toBe(true);
-			expect(outcome.text).toMatch(/invalid|validation/i);
 		},
 	);
+});
+
+describe("the write tools' confirmation needs a client that can show a form", () => {
+	it.each(LANES)("%s lane: a connection whose client declares no elicitation lists the write tools but writes nothing", async (lane) => {
+		const user = await newUser({ orgs: ["octo-org"] });
+		const client = await connect(lane, await issueToken(await userProps(user)));
+		expect(await listedNames(client)).toEqual(expectedTools());
+		const outcome = await callOutcome(client, "create_issue", { owner: user.login, repo: "scratch-no-form", title: "t" });
+		await client.close();
+		expect(outcome.isError).toBe(true);
+		expect(outcome.structured).toEqual({ status: "refused" });
+		expect(outcome.text).toContain("does not support confirmation forms");
+		expect(await repoWrites(standIn().baseUrl, `${user.login}/scratch-no-form`)).toEqual([]);
+	});
+});
+
+describe("raw requests reach the lane their protocol names", () => {
+	it("a 2026-07-28 tools/list needs no session and lists the registry's tools", async () => {
+		const token = await issueToken(await userProps());
+		const request = modernRequest("tools/list");
+		const response = await call("/mcp", {
+			method: "POST",
+			body: request.body,
+			headers: { ...request.headers, Authorization: `Bearer ${token}` },
+		});
+		expect(response.status).toBe(200);
+		expect(response.headers.get("Mcp-Session-Id")).toBeNull();
+		const { result } = await readResponse(response);
+		expect(result?.tools).toEqual(TOOLS.map((tool) => expect.objectContaining({ name: tool.name })));
+	});
+
+	it("a 2025-era initialize opens a session", async () => {
+		const token = await issueToken(await userProps());
+		const response = await call("/mcp", {
+			method: "POST",
+			body: initializeBody(),
+			headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json", Accept: MCP_ACCEPT },
+		});
+		expect(response.status).toBe(200);
+		expect(response.headers.get("Mcp-Session-Id")).toMatch(/\./);
+		await response.body?.cancel();
+	});
 });

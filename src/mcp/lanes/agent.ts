@@ -15,6 +15,8 @@
  * allow-list); every call is checked again in invoke.ts.
  */
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
+import { UriTemplate } from "@modelcontextprotocol/sdk/shared/uriTemplate.js";
+import { ErrorCode, McpError, SubscribeRequestSchema, UnsubscribeRequestSchema } from "@modelcontextprotocol/sdk/types.js";
 import { McpAgent } from "agents/mcp";
 import { z } from "zod";
 import { readConfig } from "../../config";
@@ -25,14 +27,28 @@ import { identityProvider } from "../../upstream";
 import { callerTokenSource } from "../../upstream/token-source";
 import { auditSink } from "../audit";
 import { CALLER_HEADER, type Caller, decodeCaller, GrantRefSchema } from "../caller";
+import { withCompletionContext } from "../completions";
 import { CANNOT_CONFIRM, confirmationSchema, interpretAnswer, NO_ANSWER } from "../confirm";
 import type { ToolContext } from "../define";
 import { mayListRestrictedTools, mustKeepToPublicRepositories, toolInView, visibleResources } from "../policy";
 import { PROMPTS, RESOURCES, TOOLS } from "../registry";
+import { COUNTER_URI } from "../resources/counter";
 import { type RegisteredV1, registerOnV1, type V1Extra } from "./register-v1";
 
 export interface SessionState {
 	counter: number;
+}
+
+/** Whether agents' bridged message header (base64 JSON-RPC) holds at least one request. */
+function carriesRequest(header: string | null): boolean {
+	if (!header) return false;
+	try {
+		const parsed: unknown = JSON.parse(new TextDecoder().decode(Uint8Array.from(atob(header), (c) => c.charCodeAt(0))));
+		const messages = Array.isArray(parsed) ? parsed : [parsed];
+		return messages.some((message) => typeof message === "object" && message !== null && "method" in message && "id" in message);
+	} catch {
+		return false;
+	}
 }
 
 /** What the session stores about its grant: a reference, no secret. */
@@ -46,9 +62,31 @@ const ACTIVITY_WRITE_MS = 60 * 60 * 1000;
 /** The session tells its grant it is in use at most this often (the open-sessions limit). */
 const GRANT_TOUCH_MS = 5 * 60 * 1000;
 const DAY_MS = 24 * 60 * 60 * 1000;
+/** How long an ended session's object lives on to answer the call in flight. */
+const SESSION_END_GRACE_MS = 1000;
+
+/** The first protocol revision whose clients expect a priming event on an SSE response. */
+const PRIMING_SINCE = "2025-11-25";
+/** How long a client waits before reconnecting a dropped stream (the SSE `retry` field). */
+export const SSE_RETRY_MS = 2_000;
+/** agents' internal headers on the WebSocket that carries each Streamable HTTP request to the session. */
+const BRIDGED_METHOD_HEADER = "cf-mcp-method";
+const BRIDGED_MESSAGE_HEADER = "cf-mcp-message";
+/**
+ * The event store (agents' DurableObjectEventStore) names events `<streamId>:<seq>`, with seq from
+ * 1 in 16 hex digits, and the stream of a POST is its connection's id. Sequence 0 is never stored,
+ * so a reconnect with `<connection id>:0000000000000000` as Last-Event-ID resolves to that stream
+ * and replays it from its first stored event.
+ */
+const PRIMING_SEQUENCE = "0".repeat(16);
 
 export class GitHubMcpAgent extends McpAgent<Env, SessionState, SessionProps> {
-	server = new McpServer({ name: SERVER_NAME, version: SERVER_VERSION }, { instructions: SERVER_INSTRUCTIONS });
+	server = new McpServer(
+		{ name: SERVER_NAME, version: SERVER_VERSION },
+		// logging: MCP 2025-era clients may set a level (logging/setLevel); resources.subscribe: a
+		// session can watch the counter (removed from the 2026-07-28 revision, which has no sessions).
+		{ instructions: SERVER_INSTRUCTIONS, capabilities: { logging: {}, resources: { subscribe: true } } },
+	);
 
 	override initialState: SessionState = { counter: 0 };
 
@@ -66,6 +104,7 @@ export class GitHubMcpAgent extends McpAgent<Env, SessionState, SessionProps> {
 		const stored = SessionPropsSchema.safeParse(this.props);
 		if (!stored.success) await this.updateProps();
 		else if (JSON.stringify(this.props) !== JSON.stringify(stored.data)) await this.updateProps(stored.data);
+		await this.#restoreSubscriptions();
 		this.#registered = registerOnV1(
 			this.server,
 			{ tools: TOOLS, resources: RESOURCES, prompts: PROMPTS },
@@ -79,16 +118,38 @@ export class GitHubMcpAgent extends McpAgent<Env, SessionState, SessionProps> {
 
 	/** Streamable HTTP: every request reaches the session as a WebSocket connect with its headers. */
 	override async onConnect(...args: Parameters<McpAgent<Env, SessionState, SessionProps>["onConnect"]>): Promise<void> {
-		const [, { request }] = args;
-		await this.#beforeRequest(request.headers.get(CALLER_HEADER));
-		return super.onConnect(...args);
+		const [connection, { request }] = args;
+		const caller = await this.#beforeRequest(request.headers.get(CALLER_HEADER));
+		this.#primeStream(connection, request);
+		return withCompletionContext(this.#callerContext(caller), () => super.onConnect(...args));
+	}
+
+	/**
+	 * MCP 2025-11-25, Streamable HTTP "Sending Messages to the Server": when the server answers a POST
+	 * with an SSE stream, it SHOULD first send an event with an id and an empty data field, so a
+	 * client whose connection drops can resume it with Last-Event-ID; `retry` says how long to wait.
+	 * Clients of earlier revisions may not expect an event without a message, so they get none. The
+	 * Worker forwards the frame verbatim, ahead of the responses the transport writes next.
+	 */
+	#primeStream(connection: Parameters<McpAgent<Env, SessionState, SessionProps>["onConnect"]>[0], request: Request): void {
+		if (this.getTransportType() !== "streamable-http" || request.headers.get(BRIDGED_METHOD_HEADER) !== "POST") return;
+		const version = request.headers.get("mcp-protocol-version");
+		if (!version || version < PRIMING_SINCE) return;
+		// Notifications and responses alone get 202 and no stream.
+		if (!carriesRequest(request.headers.get(BRIDGED_MESSAGE_HEADER))) return;
+		connection.send(
+			JSON.stringify({
+				type: "cf_mcp_agent_event",
+				event: `id: ${connection.id}:${PRIMING_SEQUENCE}\nretry: ${SSE_RETRY_MS}\ndata: \n\n`,
+			}),
+		);
 	}
 
 	/** HTTP+SSE: every POST to /sse/message. */
 	override async onSSEMcpMessage(...args: Parameters<McpAgent<Env, SessionState, SessionProps>["onSSEMcpMessage"]>): Promise<Error | null> {
 		const header = args[2]?.requestInfo?.headers?.[CALLER_HEADER];
-		await this.#beforeRequest(Array.isArray(header) ? header[0] : header);
-		return super.onSSEMcpMessage(...args);
+		const caller = await this.#beforeRequest(Array.isArray(header) ? header[0] : header);
+		return withCompletionContext(this.#callerContext(caller), () => super.onSSEMcpMessage(...args));
 	}
 
 	/** Idle cleanup (agents' scheduler): delete everything once nothing happened for SESSION_IDLE_DAYS. */
@@ -105,6 +166,18 @@ export class GitHubMcpAgent extends McpAgent<Env, SessionState, SessionProps> {
 		await this.destroy();
 	}
 
+	/**
+	 * The grant ended (revoked, or GitHub refused it for good): delete this session's storage now,
+	 * and the object itself (its memory) a moment later. Not destroy(), which aborts the object at
+	 * once: the request that found GitHub's refusal may be this session's own tool call, whose
+	 * answer (telling the user to reconnect) would then never be sent.
+	 */
+	async endSession(): Promise<void> {
+		await this.ctx.storage.deleteAlarm();
+		await this.ctx.storage.deleteAll();
+		setTimeout(() => this.ctx.abort("the session's grant ended"), SESSION_END_GRACE_MS);
+	}
+
 	/** The Worker's DELETE of this session succeeded: leave the grant's list of open sessions. */
 	async #releaseFromGrant(): Promise<void> {
 		const props = SessionPropsSchema.safeParse(this.props);
@@ -114,10 +187,10 @@ export class GitHubMcpAgent extends McpAgent<Env, SessionState, SessionProps> {
 			.catch(() => {});
 	}
 
-	async #beforeRequest(header: string | null | undefined): Promise<void> {
+	async #beforeRequest(header: string | null | undefined): Promise<Caller | null> {
 		const caller = decodeCaller(header);
 		await this.#noteActivity();
-		if (!caller || !this.#registered) return;
+		if (!caller || !this.#registered) return caller;
 		const config = readConfig(this.env);
 		const restrictedAllowed = await mayListRestrictedTools(config.writeAllowList, caller, () => this.#github(caller));
 		let changed = false;
@@ -135,6 +208,7 @@ export class GitHubMcpAgent extends McpAgent<Env, SessionState, SessionProps> {
 		// The list this session sees changed (a step-up, another token's view): tell the client.
 		if (changed && this.#listedOnce) this.server.sendToolListChanged();
 		this.#listedOnce = true;
+		return caller;
 	}
 
 	async #noteActivity(): Promise<void> {
@@ -175,7 +249,10 @@ export class GitHubMcpAgent extends McpAgent<Env, SessionState, SessionProps> {
 	#context(extra: V1Extra): ToolContext {
 		const headers = extra.requestInfo?.headers ?? {};
 		const raw = headers[CALLER_HEADER];
-		const caller = decodeCaller(Array.isArray(raw) ? raw[0] : raw);
+		return this.#callerContext(decodeCaller(Array.isArray(raw) ? raw[0] : raw), extra);
+	}
+
+	#callerContext(caller: Caller | null, extra?: V1Extra): ToolContext {
 		const agent = this;
 		return {
 			caller,
@@ -184,6 +261,7 @@ export class GitHubMcpAgent extends McpAgent<Env, SessionState, SessionProps> {
 				return this.#github(caller, extra);
 			},
 			async confirm(request) {
+				if (!extra) return { confirmed: false, result: CANNOT_CONFIRM };
 				if (!agent.server.server.getClientCapabilities()?.elicitation) return { confirmed: false, result: CANNOT_CONFIRM };
 				try {
 					const answer = await agent.elicitInput(
@@ -204,14 +282,39 @@ export class GitHubMcpAgent extends McpAgent<Env, SessionState, SessionProps> {
 				},
 			},
 			installationUrl: caller ? identityProvider(this.env).installationUrl() : null,
-			signal: extra.signal,
+			...(extra ? { signal: extra.signal } : {}),
 		};
 	}
 
-	/** Tell clients reading the counter resource that it changed. */
+	/** Tell a client that subscribed to the counter resource that it changed (and only such a client). */
 	override onStateChanged(_state: SessionState | undefined): void {
-		this.server.server.sendResourceUpdated({ uri: "counter://session" }).catch(() => {
+		if (!this.#subscriptions.has(COUNTER_URI)) return;
+		this.server.server.sendResourceUpdated({ uri: COUNTER_URI }).catch(() => {
 			// No open stream to notify on: the client reads the new value on its next request.
+		});
+	}
+
+	/** The resource URIs this session subscribed to (resources/subscribe), kept in its storage. */
+	#subscriptions = new Set<string>();
+
+	async #restoreSubscriptions(): Promise<void> {
+		this.#subscriptions = new Set((await this.ctx.storage.get<string[]>("subscriptions")) ?? []);
+		const server = this.server.server;
+		// Only resources this server has: a fixed URI, or one its templates match.
+		const known = (uri: string) =>
+			RESOURCES.some((resource) =>
+				resource.kind === "fixed" ? resource.uri === uri : new UriTemplate(resource.uriTemplate).match(uri) !== null,
+			);
+		server.setRequestHandler(SubscribeRequestSchema, async (request) => {
+			if (!known(request.params.uri)) throw new McpError(ErrorCode.InvalidParams, `Resource ${request.params.uri.slice(0, 200)} not found`);
+			this.#subscriptions.add(request.params.uri);
+			await this.ctx.storage.put("subscriptions", [...this.#subscriptions]);
+			return {};
+		});
+		server.setRequestHandler(UnsubscribeRequestSchema, async (request) => {
+			this.#subscriptions.delete(request.params.uri);
+			await this.ctx.storage.put("subscriptions", [...this.#subscriptions]);
+			return {};
 		});
 	}
 

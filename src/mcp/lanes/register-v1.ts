@@ -67,7 +67,7 @@ export function registerOnV1(
 				resource.name,
 				server.registerResource(
 					resource.name,
-					new ResourceTemplate(resource.uriTemplate, { list: undefined }),
+					new ResourceTemplate(resource.uriTemplate, { list: undefined, ...(resource.complete ? { complete: resource.complete } : {}) }),
 					metadata,
 					async (uri, variables, extra) => ({
 						contents: [await resource.read(uri.href, templateVariables(variables), contextFor(extra))],

@@ -30,10 +30,12 @@ import { identityProvider } from "../../upstream";
 import { callerTokenSource } from "../../upstream/token-source";
 import { auditSink } from "../audit";
 import type { Caller } from "../caller";
+import { withCompletionContext } from "../completions";
 import { CANNOT_CONFIRM, confirmationSchema, type ElicitAnswer, interpretAnswer } from "../confirm";
 import { type Infer, type Shape, type ToolContext, type ToolDefinition, type ToolResult, templateVariables } from "../define";
 import { ConfirmationPending, invokeTool } from "../invoke";
 import { mayListRestrictedTools, mustKeepToPublicRepositories, visiblePrompts, visibleResources, visibleTools } from "../policy";
+import { toolByName } from "../registry";
 
 /** What the guard hands the lane for one request. */
 export interface StatelessRequest {
@@ -59,7 +61,7 @@ function objectSchema(shape: Shape): z.ZodObject {
 
 const handler = createMcpHandler(
 	async ({ authInfo }) => {
-		const lane = authInfo?.extra?.[LANE_KEY] as StatelessRequest | undefined;
+		const lane = authInfo?.extra?.[LANE_KEY] as LaneRequest | undefined;
 		if (!lane) throw new Error("the stateless lane was reached without a caller");
 		return buildServer(lane);
 	},
@@ -71,19 +73,41 @@ const handler = createMcpHandler(
 	},
 );
 
+/** One request as the server factory sees it. */
+interface LaneRequest extends StatelessRequest {
+	/** A tools/list: the only request whose answer depends on the allow-list. */
+	listsTools: boolean;
+	/** The tool a tools/call names, when it is one of ours. */
+	calledTool: ToolDefinition | undefined;
+}
+
 /** Serves one 2026-07-28 request (the guard has authenticated and checked it). */
 export function serveStateless(request: Request, parsedBody: unknown, lane: StatelessRequest): Promise<Response> {
+	const laneRequest: LaneRequest = { ...lane, ...whatItNeeds(parsedBody) };
 	const authInfo: AuthInfo = {
 		// The bearer token stays with the guard: nothing in this lane needs it.
 		token: "",
 		clientId: lane.caller.grant.clientId,
 		scopes: [...lane.caller.scopes],
-		extra: { [LANE_KEY]: lane },
+		extra: { [LANE_KEY]: laneRequest },
 	};
-	return handler.fetch(request, { authInfo, parsedBody });
+	const config = readConfig(lane.env);
+	// Completers (completions.ts) read the caller from here: the SDK gives them no request context.
+	return withCompletionContext(contextFor(lane.caller, lane.env, config), () => handler.fetch(request, { authInfo, parsedBody }));
 }
 
-async function buildServer({ caller, env }: StatelessRequest): Promise<McpServer> {
+/** What the server built for this request needs: the tool list, one tool, or neither. */
+function whatItNeeds(body: unknown): Pick<LaneRequest, "listsTools" | "calledTool"> {
+	if (typeof body !== "object" || body === null || !("method" in body)) return { listsTools: false, calledTool: undefined };
+	if (body.method === "tools/list") return { listsTools: true, calledTool: undefined };
+	if (body.method !== "tools/call" || !("params" in body) || typeof body.params !== "object" || body.params === null) {
+		return { listsTools: false, calledTool: undefined };
+	}
+	const name = "name" in body.params ? body.params.name : undefined;
+	return { listsTools: false, calledTool: typeof name === "string" ? toolByName(name) : undefined };
+}
+
+async function buildServer({ caller, env, listsTools, calledTool }: LaneRequest): Promise<McpServer> {
 	const config = readConfig(env);
 	const server = new McpServer(
 		{ name: SERVER_NAME, version: SERVER_VERSION },
@@ -102,10 +126,16 @@ async function buildServer({ caller, env }: StatelessRequest): Promise<McpServer
 		},
 	);
 	const github = () => githubFor(caller, env, config);
-	const restrictedAllowed = await mayListRestrictedTools(config.writeAllowList, caller, github);
 	const invokeOptions = { allowList: config.writeAllowList, audit: auditSink(env, config, "stateless") };
+	// A call registers the tool it names, whether or not this connection may see it: invoke.ts then
+	// checks scope, view and allow-list afresh and refuses (and audits) a hidden one, instead of the
+	// SDK answering "no such tool" unrecorded. Only a listing asks the allow-list (a GitHub request,
+	// cached briefly); add, whoami and the rest reach neither GitHub nor a Durable Object for it.
+	const tools = calledTool
+		? [calledTool]
+		: visibleTools(caller, listsTools ? await mayListRestrictedTools(config.writeAllowList, caller, github) : false);
 
-	for (const tool of visibleTools(caller, restrictedAllowed)) {
+	for (const tool of tools) {
 		server.registerTool(
 			tool.name,
 			{
@@ -129,7 +159,7 @@ async function buildServer({ caller, env }: StatelessRequest): Promise<McpServer
 		} else {
 			server.registerResource(
 				resource.name,
-				new ResourceTemplate(resource.uriTemplate, { list: undefined }),
+				new ResourceTemplate(resource.uriTemplate, { list: undefined, ...(resource.complete ? { complete: resource.complete } : {}) }),
 				metadata,
 				async (uri: URL, variables: Record<string, string | string[]>, ctx: ServerContext) => ({
 					contents: [await resource.read(uri.href, templateVariables(variables), contextFor(caller, env, config, ctx))],
@@ -182,12 +212,13 @@ function userCache(env: Env, config: Config, caller: Caller): ResponseCache {
 	};
 }
 
-function contextFor(caller: Caller, env: Env, config: Config, ctx: ServerContext): ToolContext {
+function contextFor(caller: Caller, env: Env, config: Config, ctx?: ServerContext): ToolContext {
 	const store = () => userStore(env, config.jurisdiction, caller.user.id);
 	return {
 		caller,
-		github: () => githubFor(caller, env, config, ctx.mcpReq.signal),
+		github: () => githubFor(caller, env, config, ctx?.mcpReq.signal),
 		async confirm(request) {
+			if (!ctx) return { confirmed: false, result: CANNOT_CONFIRM };
 			const answer = ctx.mcpReq.inputResponses?.[CONFIRM_KEY];
 			if (answer !== undefined) return interpretAnswer(answer as ElicitAnswer, request);
 			// Capabilities travel with every 2026-07-28 request: ask only a client that can show a form.
@@ -207,6 +238,6 @@ function contextFor(caller: Caller, env: Env, config: Config, ctx: ServerContext
 			add: (amount) => store().counterAdd(amount),
 		},
 		installationUrl: identityProvider(env).installationUrl(),
-		signal: ctx.mcpReq.signal,
+		...(ctx ? { signal: ctx.mcpReq.signal } : {}),
 	};
 }

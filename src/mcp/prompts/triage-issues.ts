@@ -1,6 +1,9 @@
 /** The `triage_issues` prompt: a ready-made request to triage a repository's open issues with the tools. */
+
+import { completable } from "@modelcontextprotocol/server";
 import { z } from "zod";
 import { OwnerName, RepoName } from "../../github/names";
+import { completeOwner, completeRepo } from "../completions";
 import { definePrompt } from "../define";
 
 export default definePrompt({
@@ -9,8 +12,10 @@ export default definePrompt({
 	description:
 		"Asks the assistant to review a repository's open issues and propose priorities, labels and next steps, reading them with list_issues and get_issue.",
 	args: {
-		owner: OwnerName.describe("The account that owns the repository."),
-		repo: RepoName.describe("The repository name without the owner."),
+		// Completable (MCP completion/complete) from the caller's own account and repositories. Both
+		// SDKs read the same marker (Symbol.for("mcp.completable")), so both lanes offer it.
+		owner: completable(OwnerName.describe("The account that owns the repository."), completeOwner),
+		repo: completable(RepoName.describe("The repository name without the owner."), completeRepo),
 		focus: z.string().max(200).optional().describe('Optional: what to focus on, e.g. "crashes" or "good first issues".'),
 	},
 	build: ({ owner, repo, focus }) => ({

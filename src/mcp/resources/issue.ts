@@ -4,6 +4,7 @@
  */
 import { describeGithubError } from "../../github/client";
 import { isAccountName, isRepositoryName } from "../../github/names";
+import { completeOwner, completeRepo } from "../completions";
 import { defineResource } from "../define";
 import { NOT_SIGNED_IN } from "../results";
 
@@ -16,6 +17,7 @@ export default defineResource({
 		"An issue or pull request of a repository, with its comments, as Markdown. Example: github://repos/octocat/hello-world/issues/1",
 	mimeType: "text/markdown",
 	scope: "github:read",
+	complete: { owner: completeOwner, repo: completeRepo },
 	read: async (uri, variables, context) => {
 		const owner = variables.owner ?? "";
 		const repo = variables.repo ?? "";

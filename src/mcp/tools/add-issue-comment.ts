@@ -26,6 +26,7 @@ export default defineTool({
 		html_url: z.string().optional().describe("The comment's address on GitHub."),
 	},
 	annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
+	example: { owner: "octocat", repo: "<scratch>", number: 1, body: "Thanks, I can reproduce this." },
 	auditTarget: ({ owner, repo, number }) => `${owner}/${repo}#${number}`,
 	handler: async ({ owner, repo, number, body }, context) => {
 		const confirmation = await context.confirm<{ body: string }>({

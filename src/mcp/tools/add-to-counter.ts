@@ -20,6 +20,7 @@ export default defineTool({
 	},
 	output: { counter: z.number().describe("The counter's new value.") },
 	annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: false },
+	example: { amount: 2 },
 	auditTarget: () => "counter",
 	handler: async ({ amount }, context) => {
 		const total = await context.counter.add(amount);

@@ -14,5 +14,6 @@ export default defineTool({
 		b: z.number().describe("The second number."),
 	},
 	annotations: { readOnlyHint: true, openWorldHint: false },
+	example: { a: 19, b: 23 },
 	handler: async ({ a, b }) => textResult(String(a + b)),
 });

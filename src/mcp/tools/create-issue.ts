@@ -28,6 +28,7 @@ export default defineTool({
 		title: z.string().optional().describe("The title as created (the user may have edited it)."),
 	},
 	annotations: { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true },
+	example: { owner: "octocat", repo: "<scratch>", title: "Crash when the config file is empty", body: "Steps to reproduce: …" },
 	auditTarget: ({ owner, repo }) => `${owner}/${repo}`,
 	handler: async ({ owner, repo, title, body }, context) => {
 		const confirmation = await context.confirm<{ title: string; body: string }>({

@@ -29,6 +29,7 @@ export default defineTool({
 		html_url: z.string().nullable(),
 	},
 	annotations: { readOnlyHint: true, openWorldHint: true },
+	example: { owner: "octocat", repo: "repo-a-0", path: "README.md" },
 	handler: async ({ owner, repo, path, ref }, context) =>
 		withGithub(context, `read ${path || "/"} in ${owner}/${repo}`, async (github) => {
 			const cleanPath = path.replace(/^\/+|\/+$/g, "");

@@ -34,6 +34,7 @@ export default defineTool({
 		comments_truncated: z.boolean().describe("True when the issue has more comments than were returned."),
 	},
 	annotations: { readOnlyHint: true, openWorldHint: true },
+	example: { owner: "octocat", repo: "repo-a-0", number: 1 },
 	handler: async ({ owner, repo, number, comments_limit }, context) =>
 		withGithub(context, `read ${owner}/${repo}#${number}`, async (github) => {
 			const { data } = await github.request("GET /repos/{owner}/{repo}/issues/{issue_number}", { owner, repo, issue_number: number });

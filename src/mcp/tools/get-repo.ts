@@ -30,6 +30,7 @@ export default defineTool({
 		html_url: z.string(),
 	},
 	annotations: { readOnlyHint: true, openWorldHint: true },
+	example: { owner: "octocat", repo: "repo-a-0" },
 	handler: async ({ owner, repo }, context) =>
 		withGithub(context, `read ${owner}/${repo}`, async (github) => {
 			const { data } = await github.request("GET /repos/{owner}/{repo}", { owner, repo });

@@ -39,6 +39,7 @@ export default defineTool({
 		issues: z.array(IssueSummarySchema),
 	},
 	annotations: { readOnlyHint: true, openWorldHint: true },
+	example: { owner: "octocat", repo: "repo-a-0", labels: ["bug"] },
 	handler: async ({ owner, repo, state, labels, sort, direction, include_pull_requests, per_page, page }, context) =>
 		withGithub(context, `list the issues of ${owner}/${repo}`, async (github) => {
 			const response = await github.request("GET /repos/{owner}/{repo}/issues", {

@@ -46,6 +46,7 @@ export default defineTool({
 		repositories: z.array(RepoSummarySchema),
 	},
 	annotations: { readOnlyHint: true, openWorldHint: true },
+	example: { sort: "full_name", per_page: 5 },
 	handler: async ({ sort, direction, visibility, per_page, page }, context) =>
 		withGithub(context, "list your repositories", async (github) => {
 			const response = await github.request("GET /user/repos", { sort, visibility, per_page, page, ...(direction ? { direction } : {}) });

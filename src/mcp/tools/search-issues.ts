@@ -23,6 +23,7 @@ export default defineTool({
 		items: z.array(IssueSummarySchema.extend({ repository: z.string() })),
 	},
 	annotations: { readOnlyHint: true, openWorldHint: true },
+	example: { query: "crash repo:octocat/repo-a-0 is:open" },
 	handler: async ({ query, per_page, page }, context) =>
 		withGithub(context, "search issues", async (github) => {
 			const response = await github.request("GET /search/issues", { q: query, per_page, page });

@@ -20,6 +20,7 @@ export default defineTool({
 		github_scopes: z.array(z.string()).describe("GitHub OAuth scopes of the user's GitHub token (empty for a GitHub App)."),
 	},
 	annotations: { readOnlyHint: true, openWorldHint: false },
+	example: {},
 	handler: async (_args, context) => {
 		const caller = context.caller;
 		if (!caller) return errorResult(NOT_SIGNED_IN);

@@ -1,45 +1,13 @@
 /**
- * An OAuthClientProvider for the official MCP SDK client that plays the user's browser without a
- * browser: when the SDK sends the user to /authorize, it follows the redirects with a cookie jar,
- * approves the consent form, signs in at the GitHub stand-in, and captures the authorization code
- * at the client's loopback redirect URI. Registration, PKCE, discovery and the token exchange are
- * the SDK's own.
+ * An OAuthClientProvider for the official MCP SDK clients (v1 `@modelcontextprotocol/sdk` and v2
+ * `@modelcontextprotocol/client`) that plays the user's browser without a browser: when the SDK
+ * sends the user to /authorize, it follows the redirects with a cookie jar, answers our consent
+ * page and the GitHub stand-in's sign-in page, and captures the authorization code at the
+ * client's loopback redirect URI. Registration, PKCE, discovery and the token exchange are the
+ * SDK's own.
  */
-import type { OAuthClientProvider } from "@modelcontextprotocol/sdk/client/auth.js";
-import type { OAuthClientInformationMixed, OAuthClientMetadata, OAuthTokens } from "@modelcontextprotocol/sdk/shared/auth.js";
-
-export const REDIRECT_URL = "http://127.0.0.1:33419/oauth/callback";
-
-class CookieJar {
-	readonly #cookies = new Map<string, string>();
-	store(response: Response): void {
-		for (const line of response.headers.getSetCookie()) {
-			const [pair = ""] = line.split(";");
-			const index = pair.indexOf("=");
-			const name = pair.slice(0, index).trim();
-			const value = pair.slice(index + 1).trim();
-			if (value === "" || /max-age=0/i.test(line)) this.#cookies.delete(name);
-			else this.#cookies.set(name, value);
-		}
-	}
-	header(): string {
-		return [...this.#cookies].map(([name, value]) => `${name}=${value}`).join("; ");
-	}
-}
-
-function hiddenInputs(page: string): Record<string, string> {
-	const fields: Record<string, string> = {};
-	for (const match of page.matchAll(/<input[^>]*type="hidden"[^>]*>/g)) {
-		const name = /name="([^"]*)"/.exec(match[0])?.[1];
-		const value = /value="([^"]*)"/.exec(match[0])?.[1];
-		if (name !== undefined && value !== undefined)
-			fields[name] = value
-				.replace(/&amp;/g, "&")
-				.replace(/&quot;/g, '"')
-				.replace(/&#39;/g, "'");
-	}
-	return fields;
-}
+import { CookieJar } from "./cookie-jar.ts";
+import { hiddenInputs } from "./forms.ts";
 
 export interface BrowserChoices {
 	/** What the user clicks on our consent page. */
@@ -50,27 +18,42 @@ export interface BrowserChoices {
 	tick?: string[];
 }
 
-export class HeadlessOAuthProvider implements OAuthClientProvider {
-	#client: OAuthClientInformationMixed | undefined;
-	#tokens: OAuthTokens | undefined;
+interface ClientMetadata {
+	client_name: string;
+	redirect_uris: string[];
+	grant_types: string[];
+	response_types: string[];
+	token_endpoint_auth_method: string;
+}
+
+export class HeadlessOAuthProvider {
+	#client: unknown;
+	#tokens: { access_token: string; refresh_token?: string } | undefined;
 	#verifier = "";
+	#discovery: unknown;
 	readonly jar = new CookieJar();
 	/** The code captured at the redirect URI, or the error the server sent there. */
 	authorizationCode: string | undefined;
 	authorizationError: string | undefined;
+	/** Everything the server sent to the redirect URI (the code, state and RFC 9207 `iss`). */
+	authorizationResponse: URLSearchParams | undefined;
 	/** Every URL the "browser" visited, in order (for assertions). */
 	readonly visited: string[] = [];
 
-	constructor(readonly choices: BrowserChoices = { consent: "approve", login: "octocat" }) {}
+	constructor(
+		readonly choices: BrowserChoices = { consent: "approve", login: "octocat" },
+		readonly redirectUri = "http://127.0.0.1:33419/oauth/callback",
+		readonly clientName = "E2E Test Client",
+	) {}
 
 	get redirectUrl(): string {
-		return REDIRECT_URL;
+		return this.redirectUri;
 	}
 
-	get clientMetadata(): OAuthClientMetadata {
+	get clientMetadata(): ClientMetadata {
 		return {
-			client_name: "E2E Test Client",
-			redirect_uris: [REDIRECT_URL],
+			client_name: this.clientName,
+			redirect_uris: [this.redirectUri],
 			grant_types: ["authorization_code", "refresh_token"],
 			response_types: ["code"],
 			token_endpoint_auth_method: "none",
@@ -78,16 +61,20 @@ export class HeadlessOAuthProvider implements OAuthClientProvider {
 	}
 
 	clientInformation() {
-		return this.#client;
+		return this.#client as never;
 	}
-	saveClientInformation(info: OAuthClientInformationMixed): void {
+	saveClientInformation(info: unknown): void {
 		this.#client = info;
 	}
 	tokens() {
-		return this.#tokens;
+		return this.#tokens as never;
 	}
-	saveTokens(tokens: OAuthTokens): void {
-		this.#tokens = tokens;
+	saveTokens(tokens: unknown): void {
+		this.#tokens = tokens as { access_token: string; refresh_token?: string };
+	}
+	/** The tokens the SDK stored (for assertions). */
+	get storedTokens(): { access_token: string; refresh_token?: string } | undefined {
+		return this.#tokens;
 	}
 	saveCodeVerifier(verifier: string): void {
 		this.#verifier = verifier;
@@ -95,22 +82,29 @@ export class HeadlessOAuthProvider implements OAuthClientProvider {
 	codeVerifier(): string {
 		return this.#verifier;
 	}
+	// SDK v2 keeps the discovery result with the verifier (SEP-2352).
+	saveDiscoveryState(state: unknown): void {
+		this.#discovery = state;
+	}
+	discoveryState() {
+		return this.#discovery as never;
+	}
 
 	async redirectToAuthorization(authorizationUrl: URL): Promise<void> {
 		let next: { url: string; init?: RequestInit } | undefined = { url: authorizationUrl.toString() };
 		for (let hop = 0; next && hop < 10; hop++) {
 			const { url, init }: { url: string; init?: RequestInit } = next;
 			next = undefined;
-			if (url.startsWith(REDIRECT_URL)) {
+			if (url.startsWith(this.redirectUri)) {
 				const params = new URL(url).searchParams;
+				this.authorizationResponse = params;
 				this.authorizationCode = params.get("code") ?? undefined;
 				this.authorizationError = params.get("error") ?? undefined;
 				return;
 			}
 			this.visited.push(url);
 			const headers = new Headers(init?.headers);
-			const cookies = this.jar.header();
-			if (cookies) headers.set("Cookie", cookies);
+			this.jar.apply(headers);
 			const response: Response = await fetch(url, { ...init, headers, redirect: "manual" });
 			this.jar.store(response);
 			if (response.status >= 300 && response.status < 400) {
