@@ -2,12 +2,30 @@
  * Two test projects, both offline:
  * - `worker`: inside workerd (@cloudflare/vitest-plugin) with the real KV and Durable Object,
  *   configured from wrangler.jsonc and pointed at the local GitHub stand-in.
+ * - `github-app`: the same, signing in through the stand-in's GitHub App (expiring tokens).
  * - `node`: end-to-end tests that drive a real `wrangler dev` with real MCP clients, and the
  *   stand-in's own tests.
  * test/global-setup.ts starts one GitHub stand-in for the run.
  */
+import { resolve } from "node:path";
 import { cloudflareTest } from "@cloudflare/vitest-plugin";
-import { defineConfig } from "vitest/config";
+import { defineConfig, type Plugin } from "vitest/config";
+
+/**
+ * The identity provider seam, tested: swaps the one module that selects the provider
+ * (src/upstream/index.ts) for `replacement`, and nothing else, in one test project's build.
+ */
+function swapIdentityProvider(replacement: string): Plugin {
+	const selection = resolve("src/upstream/index.ts");
+	return {
+		name: "swap-identity-provider",
+		enforce: "pre",
+		async resolveId(source, importer, options) {
+			const resolved = await this.resolve(source, importer, { ...options, skipSelf: true });
+			return resolved?.id === selection ? resolve(replacement) : null;
+		},
+	};
+}
 
 export default defineConfig({
 	test: {
@@ -45,6 +63,80 @@ export default defineConfig({
 				test: { name: "worker", include: ["test/worker/**/*.test.ts"] },
 			},
 			{
+				// The same Worker signing in through the stand-in's GitHub App (GITHUB_APP_SLUG set):
+				// expiring user tokens refreshed behind the scenes, installations. A project of its own
+				// because the Durable Objects (the grant's GrantStore refreshes) read the same settings
+				// as the Worker, as in a deployment: an env override per request cannot reach them.
+				plugins: [
+					cloudflareTest(({ inject }) => {
+						const standIn = inject("githubStandIn");
+						// Only quiets wrangler's warning about required secrets when this project runs
+						// alone (see the worker project); the bindings below are what the tests use.
+						process.env.GITHUB_CLIENT_ID ??= standIn.appClientId;
+						process.env.GITHUB_CLIENT_SECRET ??= standIn.appClientSecret;
+						process.env.SESSION_SECRET ??= "test-only-0123456789abcdef0123456789abcdef";
+						return {
+							wrangler: { configPath: "./wrangler.jsonc" },
+							miniflare: {
+								bindings: {
+									GITHUB_CLIENT_ID: standIn.appClientId,
+									GITHUB_CLIENT_SECRET: standIn.appClientSecret,
+									GITHUB_APP_SLUG: standIn.appSlug,
+									GITHUB_BASE_URL: standIn.baseUrl,
+									GITHUB_API_URL: standIn.apiUrl,
+									SESSION_SECRET: "test-only-0123456789abcdef0123456789abcdef",
+									ALLOWED_HOSTS: "*.example.com",
+								},
+								// Every test registers its own client from the same address; the
+								// registration limit is the worker project's to test.
+								ratelimits: { REGISTRATION_RATE_LIMITER: { namespace_id: "7201", simple: { limit: 1000, period: 60 } } },
+							},
+						};
+					}),
+				],
+				test: { name: "github-app", include: ["test/github-app/**/*.test.ts"], testTimeout: 30_000 },
+			},
+			{
+				// The identity provider seam: the same Worker with a test-only OpenID Connect-like
+				// provider selected instead of GitHub (test/seam/oidc-provider.ts, against the stand-in
+				// in test/seam/oidc-standin.ts). Only src/upstream/index.ts is swapped; the provider's
+				// settings are bindings, as they would be vars and secrets; no GitHub credentials.
+				plugins: [
+					swapIdentityProvider("test/seam/oidc-provider.ts"),
+					cloudflareTest(({ inject }) => {
+						const oidc = inject("oidcStandIn");
+						// wrangler.jsonc still requires GitHub's secrets (a real swap changes that list, see
+						// README) and reads them from the environment, where another project may have put
+						// them: the bindings below override them with empty values, so nothing here has
+						// GitHub credentials. The ??= only quiets wrangler's warning when this project runs alone.
+						process.env.GITHUB_CLIENT_ID ??= "not-used-by-the-seam-project";
+						process.env.GITHUB_CLIENT_SECRET ??= "not-used-by-the-seam-project";
+						process.env.SESSION_SECRET ??= "test-only-0123456789abcdef0123456789abcdef";
+						return {
+							wrangler: { configPath: "./wrangler.jsonc" },
+							miniflare: {
+								bindings: {
+									GITHUB_CLIENT_ID: "",
+									GITHUB_CLIENT_SECRET: "",
+									OIDC_ISSUER: oidc.issuer,
+									OIDC_CLIENT_ID: oidc.clientId,
+									OIDC_CLIENT_SECRET: oidc.clientSecret,
+									SESSION_SECRET: "test-only-0123456789abcdef0123456789abcdef",
+									ALLOWED_HOSTS: "*.example.com",
+								},
+								ratelimits: { REGISTRATION_RATE_LIMITER: { namespace_id: "7201", simple: { limit: 1000, period: 60 } } },
+							},
+						};
+					}),
+				],
+				test: {
+					name: "seam",
+					include: ["test/seam/**/*.test.ts"],
+					exclude: ["test/seam/**/*.node.test.ts"],
+					globalSetup: ["test/seam/global-setup.ts"],
+				},
+			},
+			{
 				// The authless variant, from its own wrangler configuration.
 				plugins: [cloudflareTest({ wrangler: { configPath: "./wrangler.authless.jsonc" } })],
 				test: { name: "authless", include: ["test/authless/**/*.test.ts"] },
@@ -52,7 +144,7 @@ export default defineConfig({
 			{
 				test: {
 					name: "node",
-					include: ["test/e2e/**/*.test.ts", "test/standin/**/*.test.ts"],
+					include: ["test/e2e/**/*.test.ts", "test/standin/**/*.test.ts", "test/seam/**/*.node.test.ts"],
 					environment: "node",
 					testTimeout: 60_000,
 					hookTimeout: 120_000,

@@ -56,6 +56,8 @@ if (isPlaceholder(devVars.GITHUB_CLIENT_ID) || isPlaceholder(devVars.GITHUB_CLIE
 		GITHUB_CLIENT_SECRET: asGithubApp ? started.appClientSecret : started.clientSecret,
 		GITHUB_BASE_URL: started.baseUrl,
 		GITHUB_API_URL: started.apiUrl,
+		// App mode (no OAuth scopes asked for, links to the app's installation page) follows the slug.
+		...(asGithubApp ? { GITHUB_APP_SLUG: started.appSlug } : {}),
 	});
 	console.log(
 		[

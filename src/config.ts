@@ -22,6 +22,22 @@ export function parseList(value: unknown): string[] {
 		.filter(Boolean);
 }
 
+/** The checks every base URL setting passes: https (or http on loopback), nothing but a URL. */
+const urlChecks = (name: string, example: string) =>
+	z
+		.string()
+		.refine((value) => URL.canParse(value), `${name} must be an absolute URL such as ${example}`)
+		.transform((value) => new URL(value))
+		.refine(
+			(url) => url.protocol === "https:" || (url.protocol === "http:" && isLoopbackHost(url.hostname)),
+			`${name} must use https (plain http is allowed only for a loopback host such as 127.0.0.1)`,
+		)
+		.refine(
+			(url) => !url.username && !url.password && !url.search && !url.hash,
+			`${name} must not contain credentials, a query or a fragment`,
+		)
+		.transform((url) => url.toString().replace(/\/+$/, ""));
+
 /** An absolute base URL: https, or http on loopback. Trailing slashes are dropped. */
 const baseUrl = (name: string, fallback: string) =>
 	z
@@ -29,21 +45,7 @@ const baseUrl = (name: string, fallback: string) =>
 		.trim()
 		.optional()
 		.transform((value) => (value === undefined || value === "" ? fallback : value))
-		.pipe(
-			z
-				.string()
-				.refine((value) => URL.canParse(value), `${name} must be an absolute URL such as ${fallback}`)
-				.transform((value) => new URL(value))
-				.refine(
-					(url) => url.protocol === "https:" || (url.protocol === "http:" && isLoopbackHost(url.hostname)),
-					`${name} must use https (plain http is allowed only for a loopback host such as 127.0.0.1)`,
-				)
-				.refine(
-					(url) => !url.username && !url.password && !url.search && !url.hash,
-					`${name} must not contain credentials, a query or a fragment`,
-				)
-				.transform((url) => url.toString().replace(/\/+$/, "")),
-		);
+		.pipe(urlChecks(name, fallback));
 
 const SECRET_HINT = "Set it in .dev.vars for local development, or with `npx wrangler secret put` for a deployment.";
 
@@ -139,8 +141,6 @@ const PublicSchema = z.object({
 });
 
 const SecretSchema = z.object({
-	GITHUB_CLIENT_ID: secret("GITHUB_CLIENT_ID", 1, `It is the Client ID of your GitHub OAuth App or GitHub App. ${SECRET_HINT}`),
-	GITHUB_CLIENT_SECRET: secret("GITHUB_CLIENT_SECRET", 1, `It is a client secret of your GitHub OAuth App or GitHub App. ${SECRET_HINT}`),
 	GITHUB_BASE_URL: baseUrl("GITHUB_BASE_URL", "https://github.com"),
 	GITHUB_API_URL: baseUrl("GITHUB_API_URL", "https://api.github.com"),
 	GITHUB_APP_SLUG: appSlug,
@@ -169,8 +169,6 @@ export interface PublicConfig {
 }
 
 export interface GitHubConfig {
-	clientId: string;
-	clientSecret: string;
 	/** Where users sign in: https://github.com or a GitHub Enterprise Server. */
 	baseUrl: string;
 	/** The REST API: https://api.github.com or <ghes>/api/v3. */
@@ -232,8 +230,6 @@ export function readConfig(env: object): Config {
 		return {
 			...toPublic(p),
 			github: {
-				clientId: s.GITHUB_CLIENT_ID,
-				clientSecret: s.GITHUB_CLIENT_SECRET,
 				baseUrl: s.GITHUB_BASE_URL,
 				apiUrl: s.GITHUB_API_URL,
 				appSlug: s.GITHUB_APP_SLUG,
@@ -243,6 +239,57 @@ export function readConfig(env: object): Config {
 			deprecated,
 		};
 	});
+}
+
+/**
+ * The settings of the identity provider users sign in with (src/upstream/) are the provider's
+ * own: readConfig does not require them, so another provider needs no GitHub credentials. A
+ * provider module declares them with PROVIDER_SETTING and reads them with readProviderSettings,
+ * validated like everything here (errors name the setting, never its value).
+ */
+export const PROVIDER_SETTING = {
+	/** A required secret, e.g. a client secret: `what` says where its value comes from. */
+	secret: (name: string, what: string) => secret(name, 1, `${what} ${SECRET_HINT}`),
+	/** A required base URL (https, or http on loopback), e.g. an issuer. */
+	url: (name: string, example: string) =>
+		z
+			.string({ error: `${name} is not set. It is a URL such as ${example}.` })
+			.trim()
+			.pipe(urlChecks(name, example)),
+	/** An optional base URL with a default. */
+	urlWithDefault: baseUrl,
+};
+
+type SettingsShape = Record<string, z.ZodType<unknown, string | undefined>>;
+type Settings<S extends SettingsShape> = { [K in keyof S]: z.output<S[K]> };
+
+const providerCache = new Map<string, unknown>();
+
+/** An identity provider's settings from `env`, or a ConfigError listing every problem. */
+export function readProviderSettings<S extends SettingsShape>(env: object, shape: S): Settings<S> {
+	const raw = pickStrings(env, Object.keys(shape));
+	return memo(providerCache as Map<string, Settings<S> | ConfigError>, raw, () => {
+		const parsed = z.object(shape).safeParse(raw);
+		if (!parsed.success) throw new ConfigError(messages(parsed.error));
+		return parsed.data as Settings<S>;
+	});
+}
+
+/** What the GitHub provider (an OAuth App, or a GitHub App with GITHUB_APP_SLUG) signs in with. */
+export interface GitHubSignInConfig extends GitHubConfig {
+	clientId: string;
+	clientSecret: string;
+}
+
+const GITHUB_SIGN_IN = {
+	GITHUB_CLIENT_ID: PROVIDER_SETTING.secret("GITHUB_CLIENT_ID", "It is the Client ID of your GitHub OAuth App or GitHub App."),
+	GITHUB_CLIENT_SECRET: PROVIDER_SETTING.secret("GITHUB_CLIENT_SECRET", "It is a client secret of your GitHub OAuth App or GitHub App."),
+};
+
+/** The GitHub provider's settings: its app's credentials, and where GitHub is (readConfig().github). */
+export function readGithubSignInConfig(env: object): GitHubSignInConfig {
+	const credentials = readProviderSettings(env, GITHUB_SIGN_IN);
+	return { ...readConfig(env).github, clientId: credentials.GITHUB_CLIENT_ID, clientSecret: credentials.GITHUB_CLIENT_SECRET };
 }
 
 /** The settings that are not secrets: enough for the authless variant and the first checks. */

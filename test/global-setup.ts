@@ -11,6 +11,7 @@ export default async function setup(project: TestProject) {
 		clientSecret: standIn.clientSecret,
 		appClientId: standIn.appClientId,
 		appClientSecret: standIn.appClientSecret,
+		appSlug: standIn.appSlug,
 	});
 	return async () => {
 		await standIn.close();

@@ -11,6 +11,14 @@ declare module "vitest" {
 			clientSecret: string;
 			appClientId: string;
 			appClientSecret: string;
+			/** The GitHub App's URL name (GITHUB_APP_SLUG). */
+			appSlug: string;
+		};
+		/** The OpenID Connect-like stand-in of the `seam` project (test/seam/global-setup.ts). */
+		oidcStandIn: {
+			issuer: string;
+			clientId: string;
+			clientSecret: string;
 		};
 	}
 }

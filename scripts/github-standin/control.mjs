@@ -5,7 +5,7 @@
  *
  * Set up:   POST /_standin/users, /_standin/tokens, /_standin/app-tokens, /_standin/orgs,
  *           /_standin/installations, /_standin/app-settings, /_standin/faults (DELETE clears),
- *           DELETE /_standin/refresh-tokens/{token}
+ *           /_standin/token-endpoint, DELETE /_standin/refresh-tokens/{token}
  * Read:     GET /_standin/requests, /_standin/writes, /_standin/refreshes,
  *           /_standin/presented-tokens, /_standin/health (and GET of the settings above)
  *
@@ -17,6 +17,8 @@
  *   app-tokens     { login, fault?, accessTokenTtlSeconds?, refreshTokenTtlSeconds? } → 201, as the token endpoint
  *   app-settings   { login?, accessTokenTtlSeconds?, refreshTokenTtlSeconds? }        → the lifetimes now in force
  *   installations  { owner, installed }                        → { owners }
+ *   token-endpoint { login, down }                            → { login, down } (down: the token endpoint
+ *                                                               answers that login's exchanges and refreshes with 502)
  *   faults         { login?, latencyMs, latencyJitterMs, serverErrorRate, resetRate, rateLimitRate,
  *                    retryAfterSeconds, seed }                 → { faults }; DELETE ?login= clears one
  */
@@ -139,6 +141,19 @@ export function controlRoutes(state) {
 				}
 				store.setInstalled(owner, installed);
 				sendJson(ctx.res, 200, { owners: store.installations() });
+			},
+		],
+		[
+			// An outage of GitHub's token endpoint for one login's code exchanges and refreshes (502),
+			// and its end: { login, down }.
+			"POST",
+			"/token-endpoint",
+			(ctx) => {
+				const { login, down } = input(ctx);
+				if (!userOrFail(ctx, login)) return;
+				if (typeof down !== "boolean") return badRequest(ctx, "down must be a boolean");
+				store.setTokenEndpointDown(String(login), down);
+				sendJson(ctx.res, 200, { login, down });
 			},
 		],
 		[

@@ -43,6 +43,7 @@ import { createTokenStore } from "./tokens.mjs";
  *   clientSecret?: string,
  *   appClientId?: string,
  *   appClientSecret?: string,
+ *   appSlug?: string,
  *   appAccessTokenTtlSeconds?: number,
  *   appRefreshTokenTtlSeconds?: number,
  *   appInstallations?: string[],
@@ -52,7 +53,7 @@ import { createTokenStore } from "./tokens.mjs";
 
 /**
  * Starts a stand-in. `clientId`/`clientSecret` are its OAuth App, `appClientId`/`appClientSecret`
- * its GitHub App, whose user tokens live `appAccessTokenTtlSeconds` (GitHub: 8 hours) and refresh
+ * its GitHub App (`appSlug` its URL name), whose user tokens live `appAccessTokenTtlSeconds` (GitHub: 8 hours) and refresh
  * tokens `appRefreshTokenTtlSeconds` (GitHub: 6 months), and which is installed on the accounts
  * in `appInstallations` (default: octocat's).
  * @param {StandInOptions} [options]
@@ -65,6 +66,7 @@ export async function startGithubStandIn(options = {}) {
 		clientSecret = DEFAULT_CLIENTS.oauth.clientSecret,
 		appClientId = DEFAULT_CLIENTS.app.clientId,
 		appClientSecret = DEFAULT_CLIENTS.app.clientSecret,
+		appSlug = DEFAULT_CLIENTS.app.slug,
 		appInstallations = DEFAULT_INSTALLATIONS,
 		log = false,
 	} = options;
@@ -78,7 +80,7 @@ export async function startGithubStandIn(options = {}) {
 		faults: createFaultInjector(),
 		clients: [
 			{ kind: "oauth", clientId, clientSecret },
-			{ kind: "app", clientId: appClientId, clientSecret: appClientSecret },
+			{ kind: "app", clientId: appClientId, clientSecret: appClientSecret, slug: appSlug },
 		],
 	};
 	const router = createRouter([
@@ -140,6 +142,8 @@ export async function startGithubStandIn(options = {}) {
 		/** The GitHub App's credentials: expiring `ghu_` user tokens with rotating `ghr_` refresh tokens. */
 		appClientId,
 		appClientSecret,
+		/** The GitHub App's URL name (GITHUB_APP_SLUG): its installation page is /apps/<slug>/installations/new. */
+		appSlug,
 		port: boundPort,
 		/** Stops listening and drops every connection, including requests a fault keeps hanging. */
 		close() {
@@ -160,7 +164,7 @@ if (import.meta.url === `file://${process.argv[1]}`) {
 		[
 			`GitHub development stand-in: ${standIn.baseUrl} (API ${standIn.apiUrl})`,
 			`  OAuth App:  client id ${standIn.clientId}, client secret ${standIn.clientSecret}`,
-			`  GitHub App: client id ${standIn.appClientId}, client secret ${standIn.appClientSecret}`,
+			`  GitHub App: client id ${standIn.appClientId}, client secret ${standIn.appClientSecret}, slug ${standIn.appSlug}`,
 		].join("\n"),
 	);
 	for (const signal of /** @type {const} */ (["SIGINT", "SIGTERM"])) {

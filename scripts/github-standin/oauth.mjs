@@ -5,6 +5,8 @@
  * - GET/POST /login/oauth/authorize: the sign-in page (pick a test user) and its decision.
  * - POST /login/oauth/access_token: `authorization_code` (with PKCE, RFC 7636) for both clients;
  *   `refresh_token` for the GitHub App, which rotates the pair.
+ * - GET/POST /apps/{slug}/installations/new: the GitHub App's installation page (install it on an
+ *   account), where the Worker sends users whose repository the app cannot see.
  *
  * GitHub answers token-endpoint errors with HTTP 200 and an `error` field, in JSON or form
  * encoding as the Accept header asks. Docs:
@@ -15,7 +17,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { escapeHtml, renderPage, sendHtml } from "./http.mjs";
 
 /** @typedef {{ clientId: string, redirectUri: string, scopes: string[], challenge: string | null, login: string, expiresAt: number }} CodeRecord */
-/** @typedef {{ kind: "oauth" | "app", clientId: string, clientSecret: string }} Client */
+/** @typedef {{ kind: "oauth" | "app", clientId: string, clientSecret: string, slug?: string }} Client */
 
 const CODE_TTL_MS = 10 * 60 * 1000;
 const TOKEN_ERRORS_DOCS = "https://docs.github.com/apps/managing-oauth-apps/troubleshooting-oauth-app-access-token-request-errors";
@@ -165,9 +167,13 @@ ${hidden}
 		/** @param {string} error @param {string} description @param {string} [anchor] */
 		const fail = (error, description, anchor = "") =>
 			reply({ error, error_description: description, error_uri: `${TOKEN_ERRORS_DOCS}${anchor}` });
-		/** The fault user makes the token endpoint itself fail, as when GitHub is down. @param {string | undefined} login */
+		/**
+		 * The token endpoint itself fails, as when GitHub is down: always for the fault user, and for
+		 * a login while a test has it down (POST /_standin/token-endpoint).
+		 * @param {string | undefined} login
+		 */
 		const endpointFails = (login) => {
-			if (store.findUser(login)?.fault !== "exchange") return false;
+			if (store.findUser(login)?.fault !== "exchange" && !store.isTokenEndpointDown(login)) return false;
 			res.writeHead(502, { "Content-Type": "text/html" });
 			res.end("<html><body><h1>502 Bad Gateway</h1></body></html>");
 			return true;
@@ -220,10 +226,36 @@ ${hidden}
 		reply({ access_token: token, token_type: "bearer", scope: record.scopes.join(",") });
 	}
 
+	/** The GitHub App's installation page: where it is installed, and a form to install it on an account. @param {import("./http.mjs").RequestContext} ctx */
+	function installationPage({ req, res, params, body }) {
+		const app = clients.find((client) => client.kind === "app" && client.slug === params.slug);
+		if (!app) return sendError(res, { status: 404, message: "No GitHub App with this slug." });
+		let notice = "";
+		if (req.method === "POST") {
+			const owner = new URLSearchParams(body).get("owner") ?? "";
+			if (!store.findUser(owner)) return sendError(res, { status: 400, message: "Choose an account of the stand-in." });
+			store.setInstalled(owner, true);
+			notice = `<p>Installed on <code>${escapeHtml(owner)}</code>.</p>`;
+		}
+		const owners = store.installations();
+		sendHtml(
+			res,
+			200,
+			renderPage(
+				`Install ${app.slug}`,
+				`<h1>Install ${escapeHtml(app.slug ?? "")}</h1>${notice}
+<p>Installed on: ${owners.length ? owners.map((owner) => `<code>${escapeHtml(owner)}</code>`).join(", ") : "(no account)"}.</p>
+<form method="post"><label>Install on the account <input name="owner" required></label> <button type="submit">Install</button></form>`,
+			),
+		);
+	}
+
 	return [
 		{ method: "GET", pattern: "/login/oauth/authorize", handler: showAuthorizePage },
 		{ method: "POST", pattern: "/login/oauth/authorize", handler: decideAuthorize },
 		{ method: "POST", pattern: "/login/oauth/access_token", handler: accessToken },
+		{ method: "GET", pattern: "/apps/{slug}/installations/new", handler: installationPage },
+		{ method: "POST", pattern: "/apps/{slug}/installations/new", handler: installationPage },
 	];
 }
 

@@ -14,10 +14,13 @@ export const DOCS = "https://docs.github.com/rest";
 export const APP_ACCESS_TOKEN_TTL_SECONDS = 28_800;
 export const APP_REFRESH_TOKEN_TTL_SECONDS = 15_897_600;
 
-/** The OAuth App and the GitHub App the stand-in knows, unless options name others. */
+/**
+ * The OAuth App and the GitHub App the stand-in knows, unless options name others. A GitHub App
+ * also has a slug, its URL name: its installation page is /apps/<slug>/installations/new.
+ */
 export const DEFAULT_CLIENTS = {
 	oauth: { clientId: "standin-client-id", clientSecret: "standin-client-secret" },
-	app: { clientId: "Iv23liDevAppstandin", clientSecret: "standin-app-client-secret" },
+	app: { clientId: "Iv23liDevAppstandin", clientSecret: "standin-app-client-secret", slug: "standin-dev-app" },
 };
 
 /** Owners whose accounts the GitHub App is installed on at start. */

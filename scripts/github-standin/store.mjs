@@ -51,6 +51,8 @@ export function createStore(options = {}) {
 	const memberships = new Map();
 	/** Owners (lower-cased) whose accounts the GitHub App is installed on. */
 	const installed = new Set((options.installations ?? DEFAULT_INSTALLATIONS).map(lower));
+	/** Logins (lower-cased) for whom the token endpoint answers 502, as in a GitHub outage. */
+	const tokenEndpointDown = new Set();
 	/** Issue ids are unique across repositories, as on GitHub (comments are keyed by them). */
 	let nextIssueId = 5_000_001;
 	let nextUserId = 1_000_001;
@@ -168,6 +170,15 @@ export function createStore(options = {}) {
 		},
 
 		installations: () => [...installed].sort(),
+
+		/** Whether the token endpoint is down for `login` (POST /_standin/token-endpoint). @param {string | undefined} login */
+		isTokenEndpointDown: (login) => login !== undefined && tokenEndpointDown.has(lower(login)),
+
+		/** @param {string} login @param {boolean} down */
+		setTokenEndpointDown(login, down) {
+			if (down) tokenEndpointDown.add(lower(login));
+			else tokenEndpointDown.delete(lower(login));
+		},
 
 		/** The issues of a repository; octocat/repo-a-0 starts with a dozen (see SEED_ISSUES). @param {Repo} repo */
 		issuesOf(repo) {

@@ -14,7 +14,7 @@ import { ConfigError, readConfig } from "../config";
 import type { GrantProps } from "../props";
 import { normalizeScopes } from "../scopes";
 import { identityProvider } from "../upstream";
-import { codeChallengeS256, createCodeVerifier } from "../upstream/github";
+import { codeChallengeS256, createCodeVerifier } from "../upstream/pkce";
 import { UpstreamError } from "../upstream/types";
 import { CONNECTIONS_STATE_PREFIX } from "./browser-session";
 import { connections, finishConnectionsSignIn, signInOrigin } from "./connections";
@@ -50,8 +50,10 @@ app.route("/connections", connections);
 
 app.get("/authorize", async (c) => {
 	const oauth = c.env.OAUTH_PROVIDER;
-	// Fail before showing consent if the deployment cannot finish a sign-in.
+	// Fail before showing consent if the deployment cannot finish a sign-in: its settings, and
+	// the identity provider's (building the provider validates them).
 	const config = readConfig(c.env);
+	identityProvider(c.env);
 	const request = await oauth.parseAuthRequest(c.req.raw);
 	// The library checked the redirect URI against the client's registration (or its metadata
 	// document); this server's own rule is narrower (redirect-uris.ts). Never redirect to it.

@@ -16,7 +16,7 @@ import { readConfig } from "../config";
 import { BASE_SCOPE } from "../scopes";
 import { userStore } from "../state/stubs";
 import { identityProvider } from "../upstream";
-import { codeChallengeS256, createCodeVerifier } from "../upstream/github";
+import { codeChallengeS256, createCodeVerifier } from "../upstream/pkce";
 import {
 	beginBrowserSignIn,
 	endBrowserSession,

@@ -14,6 +14,7 @@
 import { Octokit } from "@octokit/core";
 import { RequestError } from "@octokit/request-error";
 import { USER_AGENT } from "../server-info";
+import { UpstreamError } from "../upstream/types";
 import { isAccountName, isRepositoryName, isRepositoryPath } from "./names";
 
 /** A store for GitHub GET responses, keyed by URL, for conditional requests. */
@@ -45,6 +46,14 @@ export interface GithubClientOptions {
 	/** Aborts every request (the tool call was cancelled). */
 	signal?: AbortSignal;
 	timeoutMs?: number;
+	/**
+	 * Keep requests to public repositories (default false): the connection was not granted
+	 * private repositories (github:private), but its GitHub token can read them anyway. A GitHub
+	 * App's user token reads every repository of the app's installations, and an OAuth App token
+	 * keeps `repo` when the MCP token is narrowed at a refresh: GitHub cannot tell, so this client
+	 * checks (see mustKeepToPublicRepositories in src/mcp/policy.ts).
+	 */
+	publicRepositoriesOnly?: boolean;
 }
 
 /** GitHub took too long: reads can be retried, a write may or may not have happened. */
@@ -63,6 +72,14 @@ export class GithubAccessEndedError extends Error {
 	override readonly name = "GithubAccessEndedError";
 }
 
+/** A request for a private repository (or for private ones: null) on a connection without github:private. */
+export class PrivateRepositoryError extends Error {
+	override readonly name = "PrivateRepositoryError";
+	constructor(readonly repository: string | null) {
+		super("the connection was not granted private repositories");
+	}
+}
+
 export function createGithubClient(options: GithubClientOptions): Octokit {
 	const octokit = new Octokit({
 		baseUrl: options.apiUrl,
@@ -73,7 +90,11 @@ export function createGithubClient(options: GithubClientOptions): Octokit {
 	const apiPath = new URL(options.apiUrl).pathname.replace(/\/+$/, "");
 	const timeoutMs = options.timeoutMs ?? GITHUB_TIMEOUT_MS;
 
+	/** Each repository's visibility check (owner/name, lower-cased), asked once per client. */
+	const privateRepositories = new Map<string, Promise<false>>();
+
 	octokit.hook.wrap("request", async (request, requestOptions) => {
+		if (options.publicRepositoriesOnly) keepToPublicListings(requestOptions);
 		const url = octokit.request.endpoint(requestOptions).url;
 		assertSafeParameters(requestOptions);
 		assertSafePath(url, apiPath);
@@ -100,30 +121,69 @@ export function createGithubClient(options: GithubClientOptions): Octokit {
 			}
 		};
 
-		if (!options.cache || requestOptions.method !== "GET") return withAuth();
-		// Conditional requests: GitHub answers 304 Not Modified to a matching If-None-Match, and a
-		// 304 does not count against the user's rate limit.
-		const cached = await options.cache.get(url);
-		if (cached) requestOptions.headers = { ...requestOptions.headers, "if-none-match": cached.etag };
-		try {
-			const response = await withAuth();
-			const etag = response.headers.etag;
-			const body = JSON.stringify(response.data);
-			if (etag && body.length <= MAX_CACHED_BODY) await options.cache.set(url, { etag, body, link: response.headers.link ?? null });
-			return response;
-		} catch (error) {
-			if (cached && error instanceof RequestError && error.status === 304) {
-				return {
-					status: 200,
-					url,
-					data: JSON.parse(cached.body),
-					headers: { etag: cached.etag, ...(cached.link ? { link: cached.link } : {}) },
-				};
+		const repository = options.publicRepositoriesOnly ? repositoryOf(url, apiPath) : null;
+		if (repository && !repository.itself) {
+			// Before anything is sent to a repository (a write included): is it private? Asked with a
+			// GET of the repository itself, through this client (which checks that answer below).
+			let isPrivate = privateRepositories.get(repository.key);
+			if (!isPrivate) {
+				isPrivate = octokit.request("GET /repos/{owner}/{repo}", { owner: repository.owner, repo: repository.repo }).then(() => false);
+				privateRepositories.set(repository.key, isPrivate);
 			}
-			throw error;
+			await isPrivate;
+		}
+		const response = await conditional();
+		if (repository?.itself && (response.data as { private?: unknown }).private !== false) throw new PrivateRepositoryError(repository.name);
+		return response;
+
+		async function conditional() {
+			if (!options.cache || requestOptions.method !== "GET") return withAuth();
+			// Conditional requests: GitHub answers 304 Not Modified to a matching If-None-Match, and a
+			// 304 does not count against the user's rate limit.
+			const cached = await options.cache.get(url);
+			if (cached) requestOptions.headers = { ...requestOptions.headers, "if-none-match": cached.etag };
+			try {
+				const response = await withAuth();
+				const etag = response.headers.etag;
+				const body = JSON.stringify(response.data);
+				if (etag && body.length <= MAX_CACHED_BODY) await options.cache.set(url, { etag, body, link: response.headers.link ?? null });
+				return response;
+			} catch (error) {
+				if (cached && error instanceof RequestError && error.status === 304) {
+					return {
+						status: 200,
+						url,
+						data: JSON.parse(cached.body),
+						headers: { etag: cached.etag, ...(cached.link ? { link: cached.link } : {}) },
+					};
+				}
+				throw error;
+			}
 		}
 	});
 	return octokit;
+}
+
+/**
+ * A connection kept to public repositories lists only public ones: GET /user/repos asks for
+ * public repositories (an explicit "private" is refused), and issue search adds `is:public`.
+ * Every other request the tools send names its repository (checked in the hook).
+ */
+function keepToPublicListings(requestOptions: { url?: string; visibility?: unknown; q?: unknown }): void {
+	if (requestOptions.url === "/user/repos") {
+		if (requestOptions.visibility === "private") throw new PrivateRepositoryError(null);
+		requestOptions.visibility = "public";
+	}
+	if (requestOptions.url === "/search/issues" && typeof requestOptions.q === "string") requestOptions.q = `${requestOptions.q} is:public`;
+}
+
+/** The repository a REST URL is about (`/repos/{owner}/{repo}…`), and whether it is the repository itself. */
+function repositoryOf(url: string, apiPath: string): { owner: string; repo: string; name: string; key: string; itself: boolean } | null {
+	const path = new URL(url).pathname.slice(apiPath.length);
+	const [, first, owner, repo, ...rest] = path.split("/");
+	if (first !== "repos" || !owner || !repo) return null;
+	const name = `${decodeURIComponent(owner)}/${decodeURIComponent(repo)}`;
+	return { owner: decodeURIComponent(owner), repo: decodeURIComponent(repo), name, key: name.toLowerCase(), itself: rest.length === 0 };
 }
 
 /**
@@ -196,6 +256,21 @@ export function describeGithubError(
 	const write = options.write === true;
 	if (error instanceof UnsafeGithubPathError) {
 		return { status: "refused", text: `Could not ${action}: an argument is not a valid GitHub name or path. Nothing was sent to GitHub.` };
+	}
+	if (error instanceof PrivateRepositoryError) {
+		const what = error.repository ? `${error.repository} is a private repository, and this connection` : "This connection";
+		return {
+			status: "refused",
+			text: `Could not ${action}: ${what} was not granted private repositories (the github:private scope). Nothing was written. Reconnect and allow private repositories to use them.`,
+		};
+	}
+	if (error instanceof UpstreamError) {
+		// The token could not be renewed (GitHub's token endpoint is down or failed): the request
+		// was never sent, so even a write certainly did not happen.
+		return {
+			status: "failed",
+			text: `Could not ${action}: this connection's GitHub access could not be renewed because GitHub could not be reached. Nothing was sent to GitHub. Try again in a moment.`,
+		};
 	}
 	if (error instanceof GithubAccessEndedError) {
 		return {

@@ -9,8 +9,11 @@
  * 3. allow-list: restricted (write) tools only for ALLOWED_GITHUB_LOGINS / ALLOWED_GITHUB_ORGS,
  *    when either is set. Organisation membership is read from GitHub with the caller's token
  *    (GitHub lists private memberships only with read:org, so by default public ones count).
+ *
+ * And which repositories: private ones only with github:private (mustKeepToPublicRepositories).
  */
 import type { Octokit } from "@octokit/core";
+import type { GitHubConfig } from "../config";
 import type { Caller } from "./caller";
 import { isWriteTool, type ResourceDefinition, type ToolDefinition } from "./define";
 import { PROMPTS, RESOURCES, TOOLS } from "./registry";
@@ -22,6 +25,19 @@ export interface WriteAllowList {
 
 export function isRestricted(allowList: WriteAllowList): boolean {
 	return allowList.logins.length > 0 || allowList.orgs.length > 0;
+}
+
+/**
+ * Whether this server must keep the caller's GitHub requests to public repositories itself: the
+ * connection was not granted github:private, yet its GitHub token can read private repositories.
+ * A GitHub App's user token reads every repository of the app's installations, whatever the MCP
+ * scopes (GitHub App permissions are the app's, not the token's); an OAuth App token keeps `repo`
+ * when the MCP token is narrowed at a refresh. Otherwise GitHub itself hides private repositories
+ * from a token without `repo`.
+ */
+export function mustKeepToPublicRepositories(caller: Pick<Caller, "scopes" | "upstream">, github: Pick<GitHubConfig, "appSlug">): boolean {
+	if (caller.scopes.includes("github:private")) return false;
+	return github.appSlug !== null || caller.upstream.scopes.includes("repo");
 }
 
 /** Whether the caller's token and chosen view admit this tool (the allow-list aside). */

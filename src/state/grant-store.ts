@@ -76,7 +76,16 @@ export class GrantStore extends DurableObject<Env> {
 		this.#refreshing ??= (async (): Promise<TokenResult> => {
 			if (!current.refreshToken) return { ok: false, reason: "revoked" };
 			try {
-				const fresh = await identityProvider(this.env).refresh(current.refreshToken);
+				const refreshed = await identityProvider(this.env).refresh(current.refreshToken);
+				// RFC 6749 §6: a provider may answer without a new refresh token (GitHub always rotates
+				// it; many OpenID Connect providers never do): the one used stays the grant's.
+				const fresh: UpstreamTokens = refreshed.refreshToken
+					? refreshed
+					: {
+							...refreshed,
+							refreshToken: current.refreshToken,
+							...(current.refreshTokenExpiresAt ? { refreshTokenExpiresAt: current.refreshTokenExpiresAt } : {}),
+						};
 				await this.#store(fresh);
 				return { ok: true, tokens: fresh };
 			} catch (error) {

@@ -10,8 +10,7 @@
  *   token (https://docs.github.com/en/apps/creating-github-apps/authenticating-with-a-github-app/refreshing-user-access-tokens).
  */
 import { z } from "zod";
-import { type GitHubConfig, readConfig } from "../config";
-import { base64UrlEncode } from "../encoding";
+import { type GitHubSignInConfig, readGithubSignInConfig } from "../config";
 import type { McpScope } from "../scopes";
 import { normalizeScopes } from "../scopes";
 import { USER_AGENT } from "../server-info";
@@ -40,10 +39,10 @@ export function githubScopesFor(scopes: readonly string[]): string[] {
 }
 
 export function githubIdentityProvider(env: object): IdentityProvider {
-	return createGithubProvider(readConfig(env).github);
+	return createGithubProvider(readGithubSignInConfig(env));
 }
 
-export function createGithubProvider(config: GitHubConfig): IdentityProvider {
+export function createGithubProvider(config: GitHubSignInConfig): IdentityProvider {
 	return {
 		wording: {
 			name: "GitHub",
@@ -64,7 +63,7 @@ export function createGithubProvider(config: GitHubConfig): IdentityProvider {
 }
 
 function authorizeUrl(
-	config: GitHubConfig,
+	config: GitHubSignInConfig,
 	params: { redirectUri: string; state: string; codeChallenge: string; scopes: readonly McpScope[] },
 ): string {
 	const url = new URL(`${config.baseUrl}/login/oauth/authorize`);
@@ -81,15 +80,6 @@ function authorizeUrl(
 	return url.toString();
 }
 
-/** A high-entropy PKCE verifier (RFC 7636 §4.1: 43–128 characters of [A-Za-z0-9-._~]). */
-export function createCodeVerifier(): string {
-	return base64UrlEncode(crypto.getRandomValues(new Uint8Array(32)));
-}
-
-export async function codeChallengeS256(verifier: string): Promise<string> {
-	return base64UrlEncode(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(verifier)));
-}
-
 const TokenSuccess = z.object({
 	access_token: z.string().min(1),
 	token_type: z.string().optional(),
@@ -102,7 +92,7 @@ const TokenSuccess = z.object({
 const TokenFailure = z.object({ error: z.string(), error_description: z.string().optional() });
 
 /** GitHub's token endpoint, for both the code exchange and the refresh. */
-async function tokenRequest(config: GitHubConfig, params: Record<string, string>): Promise<UpstreamTokens> {
+async function tokenRequest(config: GitHubSignInConfig, params: Record<string, string>): Promise<UpstreamTokens> {
 	const started = Date.now();
 	const response = await githubFetch(`${config.baseUrl}/login/oauth/access_token`, {
 		method: "POST",
@@ -146,7 +136,7 @@ const UserSchema = z.object({
 const EmailsSchema = z.array(z.object({ email: z.string(), primary: z.boolean(), verified: z.boolean() }));
 
 /** The signed-in user, with the primary verified email when the token may read it. */
-async function fetchUser(config: GitHubConfig, tokens: UpstreamTokens): Promise<UpstreamUser> {
+async function fetchUser(config: GitHubSignInConfig, tokens: UpstreamTokens): Promise<UpstreamUser> {
 	const response = await githubFetch(`${config.apiUrl}/user`, { headers: apiHeaders(tokens.accessToken) });
 	if (!response.ok) throw new UpstreamError("unavailable", `GET /user answered HTTP ${response.status}`);
 	const user = UserSchema.safeParse(await response.json().catch(() => null));
@@ -161,7 +151,7 @@ async function fetchUser(config: GitHubConfig, tokens: UpstreamTokens): Promise<
 }
 
 // The email is a convenience for tools, not required for sign-in: a failure here is not fatal.
-async function fetchPrimaryVerifiedEmail(config: GitHubConfig, accessToken: string): Promise<string | null> {
+async function fetchPrimaryVerifiedEmail(config: GitHubSignInConfig, accessToken: string): Promise<string | null> {
 	try {
 		const response = await githubFetch(`${config.apiUrl}/user/emails`, { headers: apiHeaders(accessToken) });
 		if (!response.ok) return null;

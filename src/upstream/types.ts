@@ -12,8 +12,16 @@ import type { McpScope } from "../scopes";
 
 /** The signed-in user, as every page and tool sees them. */
 export const UpstreamUserSchema = z.object({
-	/** The provider's stable id (GitHub's numeric id as a string): the OAuth `userId`, never the login. */
-	id: z.string().min(1).max(255),
+	/**
+	 * The provider's stable id (GitHub's numeric id as a string): the OAuth `userId`, never the
+	 * login. Never contains ":" (the OAuth library's tokens are `userId:grantId:secret`): a provider
+	 * whose subject can contain one encodes it (encodeURIComponent).
+	 */
+	id: z
+		.string()
+		.min(1)
+		.max(255)
+		.regex(/^[^:]+$/),
 	login: z.string().min(1).max(255),
 	name: z.string().nullable(),
 	email: z.string().nullable(),

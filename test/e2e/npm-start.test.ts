@@ -2,7 +2,8 @@
  * `npm start` as a newcomer runs it: no .dev.vars, no GitHub OAuth App. It must serve the Worker
  * offline, start the GitHub development stand-in (and say so), let a real MCP client sign in end
  * to end, and print no warning when nothing is wrong. The same for an old .dev.vars that still
- * names the session secret COOKIE_ENCRYPTION_KEY, and for `npm run dev:authless`.
+ * names the session secret COOKIE_ENCRYPTION_KEY, for `npm run dev:authless`, and for the stand-in's
+ * GitHub App (GITHUB_STANDIN_MODE=github-app), which must run the Worker in GitHub App mode.
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -10,6 +11,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DEFAULT_CLIENTS } from "../../scripts/github-standin/seed.mjs";
 import { PROJECT_ROOT, waitForHttp } from "../../scripts/wrangler-dev.mjs";
 import { modernRequest, readResponse } from "../support/mcp-wire";
 import { OAuthFlow } from "../support/oauth-flow";
@@ -110,6 +112,44 @@ describe("npm start with nothing configured", () => {
 	});
 
 	it("printed no warning, once the Worker has served a sign-in and MCP", () => {
+		expectNoWarning(server.output());
+	});
+});
+
+describe("GITHUB_STANDIN_MODE=github-app npm start", () => {
+	let server: Started;
+	beforeAll(async () => {
+		server = await start(["start"], { DEV_VARS_FILE: join(PROJECT_ROOT, "no-such-dev-vars"), GITHUB_STANDIN_MODE: "github-app" });
+	});
+	afterAll(async () => {
+		await server?.stop();
+	});
+
+	it("signs in through the stand-in's GitHub App in App mode: no OAuth scopes asked for, installation links", async () => {
+		expect(server.output()).toContain("GITHUB_STANDIN_MODE=github-app");
+		const flow = new OAuthFlow({ origin: server.origin });
+		const clientId = (await flow.register()).client_id;
+		const consent = await flow.openConsent(clientId);
+		const approved = await flow.submitConsent(consent, "approve");
+		const githubAuthorize = new URL(approved.headers.get("Location") ?? "");
+		expect(githubAuthorize.searchParams.get("client_id")).toBe(DEFAULT_CLIENTS.app.clientId);
+		expect(githubAuthorize.searchParams.has("scope")).toBe(false);
+
+		const code = await flow.codeAfterApproval(approved, consent.jar, "octocat");
+		const { access_token: accessToken } = (await (await flow.exchangeCode(clientId, code, consent.pkce.verifier)).json()) as {
+			access_token: string;
+		};
+		// The app is installed on octocat's account only: hubot's repository is out of its reach,
+		// and the tool error links to the app's installation page (GITHUB_APP_SLUG reached the Worker).
+		const call = modernRequest("tools/call", { name: "get_repo", arguments: { owner: "hubot", repo: "scratch-npm-start" } });
+		const response = await flow.request("/mcp", {
+			method: "POST",
+			headers: { ...call.headers, Authorization: `Bearer ${accessToken}` },
+			body: call.body,
+		});
+		const result = (await readResponse(response)).result as { isError?: boolean; content: { text: string }[] };
+		expect(result.isError).toBe(true);
+		expect(result.content[0]?.text).toContain(`http://127.0.0.1:${server.standInPort}/apps/${DEFAULT_CLIENTS.app.slug}/installations/new`);
 		expectNoWarning(server.output());
 	});
 });

@@ -235,3 +235,50 @@ describe("GitHub App: installations", () => {
 		expect((await api(standIn, repo, app.access_token)).status).toBe(404);
 	});
 });
+
+describe("GitHub App: installation page", () => {
+	it("serves /apps/<slug>/installations/new, which installs the app on an account", async () => {
+		expect(standIn.appSlug).toBe("standin-dev-app");
+		const page = await fetch(`${standIn.baseUrl}/apps/${standIn.appSlug}/installations/new`);
+		expect(page.status).toBe(200);
+		expect(await page.text()).toContain("<code>octocat</code>");
+		expect((await fetch(`${standIn.baseUrl}/apps/no-such-app/installations/new`)).status).toBe(404);
+
+		const { login } = await createUser(standIn);
+		const installed = await fetch(`${standIn.baseUrl}/apps/${standIn.appSlug}/installations/new`, {
+			method: "POST",
+			headers: { "Content-Type": "application/x-www-form-urlencoded" },
+			body: new URLSearchParams({ owner: login }),
+		});
+		expect(installed.status).toBe(200);
+		expect((await control<{ owners: string[] }>(standIn, "GET", "/installations")).body.owners).toContain(login.toLowerCase());
+	});
+});
+
+describe("GitHub App: token endpoint outage", () => {
+	it("answers one login's refreshes with 502 while a test has the endpoint down, and rotates again after", async () => {
+		const { login } = await createUser(standIn);
+		const pair = await mintAppTokens(standIn, login);
+		expect((await control(standIn, "POST", "/token-endpoint", { login, down: true })).body).toEqual({ login, down: true });
+
+		const response = await fetch(`${standIn.baseUrl}/login/oauth/access_token`, {
+			method: "POST",
+			headers: { Accept: "application/json", "Content-Type": "application/x-www-form-urlencoded" },
+			body: new URLSearchParams({
+				grant_type: "refresh_token",
+				client_id: standIn.appClientId,
+				client_secret: standIn.appClientSecret,
+				refresh_token: pair.refresh_token,
+			}),
+		});
+		expect(response.status).toBe(502);
+		// Nobody else's refreshes are affected, and the refresh token is not used up.
+		expect((await refresh((await mintAppTokens(standIn, "octocat")).refresh_token)).body.access_token).toMatch(/^ghu_/);
+		expect(await refreshLog(`login=${login}`)).toEqual([]);
+
+		await control(standIn, "POST", "/token-endpoint", { login, down: false });
+		expect((await refresh(pair.refresh_token)).body.access_token).toMatch(/^ghu_/);
+		expect((await control(standIn, "POST", "/token-endpoint", { login, down: "yes" })).status).toBe(400);
+		expect((await control(standIn, "POST", "/token-endpoint", { login: "no-such-user-x", down: true })).status).toBe(400);
+	});
+});

@@ -13,7 +13,7 @@ import { StreamableHTTPClientTransport as LegacyTransport } from "@modelcontextp
 import { ElicitRequestSchema } from "@modelcontextprotocol/sdk/types.js";
 import { inject } from "vitest";
 import { createOAuthOptions } from "../../src/oauth";
-import type { GrantProps } from "../../src/props";
+import { type GrantProps, parseGrantProps } from "../../src/props";
 import { ALL_MCP_SCOPES } from "../../src/scopes";
 import { LOOPBACK_REDIRECT_URI, OAuthFlow, type Send } from "../support/oauth-flow";
 import { createPkce } from "../support/pkce";
@@ -180,4 +180,10 @@ export async function connect(lane: Lane, accessToken: string | (() => string), 
 	}
 	await client.connect(new ModernTransport(url, { fetch: fetchWorker, requestInit }));
 	return Object.assign(client, { lane }) as unknown as TestClient;
+}
+
+/** The grant props an MCP access token carries (what the guard hands the lanes), or null when it is not valid. */
+export async function grantPropsOf(accessToken: string): Promise<GrantProps | null> {
+	const token = await getOAuthApi(createOAuthOptions(ORIGIN), env).unwrapToken(accessToken);
+	return token ? parseGrantProps(token.grant.props) : null;
 }

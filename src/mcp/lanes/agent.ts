@@ -30,7 +30,7 @@ import { CALLER_HEADER, type Caller, decodeCaller, GrantRefSchema } from "../cal
 import { withCompletionContext } from "../completions";
 import { CANNOT_CONFIRM, confirmationSchema, interpretAnswer, NO_ANSWER } from "../confirm";
 import { stateCounter, type ToolContext } from "../define";
-import { mayListRestrictedTools, toolInView, visibleResources } from "../policy";
+import { mayListRestrictedTools, mustKeepToPublicRepositories, toolInView, visibleResources } from "../policy";
 import { PROMPTS, RESOURCES, TOOLS } from "../registry";
 import { COUNTER_URI } from "../resources/counter";
 import { type RegisteredV1, registerOnV1, type V1Extra } from "./register-v1";
@@ -240,6 +240,7 @@ export class GitHubMcpAgent extends McpAgent<Env, SessionState, SessionProps> {
 		return createGithubClient({
 			apiUrl: config.github.apiUrl,
 			token: callerTokenSource(this.env, config.jurisdiction, caller, caller.origin),
+			publicRepositoriesOnly: mustKeepToPublicRepositories(caller, config.github),
 			cache: this.#cache,
 			...(extra?.signal ? { signal: extra.signal } : {}),
 		});

@@ -34,7 +34,7 @@ import { withCompletionContext } from "../completions";
 import { CANNOT_CONFIRM, confirmationSchema, type ElicitAnswer, interpretAnswer } from "../confirm";
 import { type Infer, type Shape, type ToolContext, type ToolDefinition, type ToolResult, templateVariables } from "../define";
 import { ConfirmationPending, invokeTool } from "../invoke";
-import { mayListRestrictedTools, visiblePrompts, visibleResources, visibleTools } from "../policy";
+import { mayListRestrictedTools, mustKeepToPublicRepositories, visiblePrompts, visibleResources, visibleTools } from "../policy";
 import { toolByName } from "../registry";
 
 /** What the guard hands the lane for one request. */
@@ -197,6 +197,7 @@ function githubFor(caller: Caller, env: Env, config: Config, signal?: AbortSigna
 	return createGithubClient({
 		apiUrl: config.github.apiUrl,
 		token: callerTokenSource(env, config.jurisdiction, caller, caller.origin),
+		publicRepositoriesOnly: mustKeepToPublicRepositories(caller, config.github),
 		cache: userCache(env, config, caller),
 		...(signal ? { signal } : {}),
 	});
