@@ -13,6 +13,7 @@ import { parseGrantProps } from "./props";
 import { ALL_MCP_SCOPES, BASE_SCOPE } from "./scopes";
 import { SERVER_NAME } from "./server-info";
 import { grantStore } from "./state/stubs";
+import { identityProvider } from "./upstream";
 
 /**
  * McpAgent's handlers, per Durable Object jurisdiction (MCP_JURISDICTION: "eu" or "fedramp"
@@ -94,10 +95,12 @@ async function refreshUpstream(env: Env, rawProps: unknown, userId: string, gran
 	if (!result.ok) {
 		if (result.reason === "revoked") {
 			await store.end();
-			throw new OAuthError("invalid_grant", { description: "Access to GitHub for this connection has ended. Sign in again." });
+			throw new OAuthError("invalid_grant", {
+				description: `Access to ${identityProvider(env).wording.name} for this connection has ended. Sign in again.`,
+			});
 		}
 		throw new OAuthError("temporarily_unavailable", {
-			description: "GitHub could not be reached to renew this connection's access. Try again shortly.",
+			description: `${identityProvider(env).wording.name} could not be reached to renew this connection's access. Try again shortly.`,
 			statusCode: 503,
 			headers: { "Retry-After": "30" },
 		});

@@ -15,7 +15,7 @@ import type { GrantProps } from "../props";
 import { normalizeScopes } from "../scopes";
 import { identityProvider } from "../upstream";
 import { codeChallengeS256, createCodeVerifier } from "../upstream/pkce";
-import { UpstreamError } from "../upstream/types";
+import { UpstreamError, type UpstreamWording } from "../upstream/types";
 import { CONNECTIONS_STATE_PREFIX } from "./browser-session";
 import { connections, finishConnectionsSignIn, signInOrigin } from "./connections";
 import { clearHintCookie, hintedUser, isRemembered, rememberApproval } from "./consent-memory";
@@ -149,14 +149,22 @@ app.get("/callback", async (c) => {
 		// The user declined at GitHub (or GitHub refused): tell the client, with its state and iss.
 		upstream.headers.set(
 			"Location",
-			authorizationErrorRedirect(upstream.request, "access_denied", "The user did not authorize access on GitHub."),
+			authorizationErrorRedirect(
+				upstream.request,
+				"access_denied",
+				`The user did not authorize access on ${identityProvider(c.env).wording.name}.`,
+			),
 		);
 		return new Response(null, { status: 302, headers: upstream.headers });
 	}
 	const code = params.get("code");
 	const data = UpstreamData.safeParse(upstream.data);
 	if (!code || !data.success) {
-		throw new AppError(400, "GitHub did not return an authorization code. Start again from your MCP client.", "callback without code");
+		throw new AppError(
+			400,
+			`${identityProvider(c.env).wording.name} did not return an authorization code. Start again from your MCP client.`,
+			"callback without code",
+		);
 	}
 
 	const config = readConfig(c.env);
@@ -228,7 +236,7 @@ app.onError((error, c) => {
 	}
 	if (error instanceof UpstreamError) {
 		console.error(JSON.stringify({ type: "upstream_sign_in_failed", kind: error.kind, detail: error.internal }));
-		return renderErrorPage(c, new AppError(502, upstreamErrorMessage(error, identityProvider(c.env).wording.name), error.internal));
+		return renderErrorPage(c, new AppError(502, upstreamErrorMessage(error, identityProvider(c.env).wording), error.internal));
 	}
 	if (error instanceof HTTPException && error.status === 403) {
 		// hono's csrf(): a form posted from another site (or without Origin and Sec-Fetch-Site).
@@ -262,13 +270,14 @@ app.onError((error, c) => {
 	);
 });
 
-function upstreamErrorMessage(error: UpstreamError, name: string): string {
+function upstreamErrorMessage(error: UpstreamError, wording: UpstreamWording): string {
+	const name = wording.name;
 	switch (error.kind) {
 		case "invalid_code":
 		case "revoked":
 			return `${name} did not accept the sign-in (the code was invalid or expired). Start again from your MCP client.`;
 		case "bad_client":
-			return `${name} rejected this server's app credentials. The server's operator must check GITHUB_CLIENT_ID and GITHUB_CLIENT_SECRET.`;
+			return `${wording.name} rejected this server's app credentials. The server's operator must check ${wording.credentialSettings.join(" and ")}.`;
 		case "unavailable":
 		case "unexpected":
 			return `${name} could not be reached or answered unexpectedly. Try again in a moment.`;

@@ -47,6 +47,7 @@ export function createGithubProvider(config: GitHubSignInConfig): IdentityProvid
 		wording: {
 			name: "GitHub",
 			revokeUrl: config.appSlug ? `${config.baseUrl}/settings/apps/authorizations` : `${config.baseUrl}/settings/applications`,
+			credentialSettings: ["GITHUB_CLIENT_ID", "GITHUB_CLIENT_SECRET"],
 		},
 		authorizeUrl: (params) => authorizeUrl(config, params),
 		exchangeCode: (params) =>

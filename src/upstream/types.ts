@@ -71,6 +71,8 @@ export interface UpstreamWording {
 	name: string;
 	/** Where the user can see and revoke this server's access at the provider, if there is such a page. */
 	revokeUrl: string | null;
+	/** The settings holding this server's client credentials, named when the provider refuses them. */
+	credentialSettings: readonly string[];
 }
 
 export interface IdentityProvider {

@@ -69,7 +69,7 @@ export function identityProvider(env: object): IdentityProvider {
 	}
 
 	return {
-		wording: { name: "Example ID", revokeUrl: null },
+		wording: { name: "Example ID", revokeUrl: null, credentialSettings: ["OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET"] },
 		authorizeUrl({ redirectUri, state, codeChallenge }) {
 			const url = new URL(`${issuer}/authorize`);
 			url.search = new URLSearchParams({
