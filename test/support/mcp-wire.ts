@@ -50,6 +50,18 @@ function nameOf(method: string, params: Record<string, unknown>): string | undef
 	return undefined;
 }
 
+/**
+ * A value as an Mcp-Name header carries it, as the SDK's client encodes it: plain when it is a safe
+ * ASCII field value, otherwise `=?base64?<UTF-8 in base64>?=` (empty, leading or trailing
+ * whitespace, anything outside 0x20–0x7E and tab, or a value that looks like that encoding).
+ */
+export function encodeHeaderValue(value: string): string {
+	const safe = value !== "" && value === value.trim() && /^[\t\x20-\x7e]*$/.test(value) && !/^=\?base64\?.*\?=$/.test(value);
+	if (safe) return value;
+	const bytes = new TextEncoder().encode(value);
+	return `=?base64?${btoa(String.fromCharCode(...bytes))}?=`;
+}
+
 export interface ModernRequestOptions {
 	id?: string | number;
 	capabilities?: Record<string, unknown>;
@@ -85,7 +97,7 @@ export function modernRequest(
 		Accept: MCP_ACCEPT,
 		"MCP-Protocol-Version": version,
 		"Mcp-Method": method,
-		...(name !== undefined ? { "Mcp-Name": name } : {}),
+		...(name !== undefined ? { "Mcp-Name": encodeHeaderValue(name) } : {}),
 		...options.headers,
 	};
 	const defined = Object.fromEntries(Object.entries(headers).filter((entry): entry is [string, string] => entry[1] !== undefined));

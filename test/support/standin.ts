@@ -41,3 +41,48 @@ export async function githubRequests(baseUrl: string, token: string): Promise<St
 export async function presentedTokens(baseUrl: string): Promise<string[]> {
 	return ((await (await fetch(`${baseUrl}/_standin/presented-tokens`)).json()) as { tokens: string[] }).tokens;
 }
+
+export interface StandInUser {
+	/** GitHub's numeric id, as a string (the OAuth userId this server uses). */
+	id: string;
+	login: string;
+	name: string | null;
+	email: string | null;
+}
+
+/**
+ * A new stand-in user of its own (login `standin-user-<id>` unless given), for a test whose state
+ * must not meet another test's: per-user limits, caches, organisation membership.
+ */
+export async function createStandInUser(baseUrl: string, options: { login?: string; orgs?: string[] } = {}): Promise<StandInUser> {
+	const response = await fetch(`${baseUrl}/_standin/users`, {
+		method: "POST",
+		headers: { "Content-Type": "application/json" },
+		body: JSON.stringify(options),
+	});
+	if (response.status !== 201) throw new Error(`stand-in user creation failed: ${response.status} ${await response.text()}`);
+	const user = (await response.json()) as { id: number; login: string; name: string | null; email: string | null };
+	return { id: String(user.id), login: user.login, name: user.name, email: user.email };
+}
+
+/** Changes a stand-in user's organisation memberships (what GET /user/orgs answers from now on). */
+export async function setStandInOrgs(baseUrl: string, login: string, orgs: string[]): Promise<void> {
+	const response = await fetch(`${baseUrl}/_standin/orgs`, {
+		method: "POST",
+		headers: { "Content-Type": "application/json" },
+		body: JSON.stringify({ login, orgs }),
+	});
+	if (!response.ok) throw new Error(`stand-in orgs update failed: ${response.status}`);
+}
+
+export interface StandInWrite {
+	method: string;
+	path: string;
+	repo?: string;
+}
+
+/** The writes that reached the stand-in's REST API with this GitHub token. */
+export async function standInWrites(baseUrl: string, token: string): Promise<StandInWrite[]> {
+	const response = await fetch(`${baseUrl}/_standin/writes?token=${encodeURIComponent(token)}`);
+	return ((await response.json()) as { writes: StandInWrite[] }).writes;
+}
