@@ -9,6 +9,7 @@ import { endGrantState, grantExists, grantOfCredential } from "./auth/grants";
 import { recordRefreshTokenUse, refuseReusedRefreshToken } from "./auth/refresh-reuse";
 import { prepareRegistration } from "./auth/registration";
 import { withCanonicalAuthorizeResource, withCanonicalTokenResource } from "./auth/resource";
+import { boundedKv } from "./bounded-kv";
 import { ConfigError, readPublicConfig } from "./config";
 import { isAllowedHost, misdirectedHost } from "./mcp/guard/host";
 import { providerFor } from "./oauth";
@@ -40,8 +41,9 @@ export async function handleRequest(request: Request, env: Env, ctx: ExecutionCo
 	// A fresh env object per request. The library caches its helpers for the default handler on
 	// `env.OAUTH_PROVIDER`, and the runtime hands every request of an isolate the same env object:
 	// without a copy, the first origin's helpers (and its resource) would serve every later
-	// origin's /authorize, which then fails with invalid_target.
-	const requestEnv = { ...env };
+	// origin's /authorize, which then fails with invalid_target. Its KV treats keys too long to
+	// exist as missing (bounded-kv.ts), for the library and for this server alike.
+	const requestEnv = { ...env, OAUTH_KV: boundedKv(env.OAUTH_KV) };
 
 	if (request.method === "POST" && url.pathname === "/register") {
 		const prepared = await prepareRegistration(request, requestEnv);

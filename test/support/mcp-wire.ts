@@ -140,3 +140,19 @@ export function resultText(result: unknown): string {
 	}[];
 	return content.map((part) => (part.type === "text" ? (part.text ?? "") : "")).join("\n");
 }
+
+/**
+ * Ends a response the test no longer needs. An SSE stream is read up to its first event before it
+ * is cancelled: cancelled sooner, the transport's own first write (McpAgent's endpoint event) fails
+ * where nothing observes it, an unhandled rejection.
+ */
+export async function discard(response: Response): Promise<void> {
+	if (!response.body) return;
+	if (response.ok && (response.headers.get("Content-Type") ?? "").includes("text/event-stream")) {
+		const reader = response.body.getReader();
+		await Promise.race([reader.read(), new Promise((resolve) => setTimeout(resolve, 2_000))]);
+		await reader.cancel().catch(() => {});
+		return;
+	}
+	await response.body.cancel().catch(() => {});
+}
