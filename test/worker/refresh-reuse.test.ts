@@ -9,7 +9,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { isRefreshTokenReuse, REFRESH_RETRY_GRACE_MS, type UsedTokens } from "../../src/auth/refresh-reuse";
 import { fromAddress } from "../support/client-address";
 import { captureConsole } from "../support/console-capture";
-import { initializeBody, legacyHeaders, modernRequest } from "../support/mcp-wire";
+import { discard, initializeBody, legacyHeaders, modernRequest } from "../support/mcp-wire";
 import { OAuthFlow } from "../support/oauth-flow";
 import { ORIGIN } from "./harness";
 import { workerSend } from "./worker-send";
@@ -66,7 +66,7 @@ async function laneStatuses(accessToken: string): Promise<number[]> {
 	const modern = await send(
 		new Request(new URL("/mcp", ORIGIN), { method: "POST", headers: { ...headers, Authorization: `Bearer ${accessToken}` }, body }),
 	);
-	for (const response of [legacy, sse, modern]) await response.body?.cancel();
+	for (const response of [legacy, sse, modern]) await discard(response);
 	return [legacy.status, sse.status, modern.status];
 }
 
