@@ -39,7 +39,13 @@ export default defineConfig({
 			},
 			{
 				// The authless variant, from its own wrangler configuration.
-				plugins: [cloudflareTest({ wrangler: { configPath: "./wrangler.authless.jsonc" } })],
+				plugins: [
+					cloudflareTest({
+						wrangler: { configPath: "./wrangler.authless.jsonc" },
+						// The tests serve it on public.example.com (test/authless/).
+						miniflare: { bindings: { ALLOWED_HOSTS: "public.example.com" } },
+					}),
+				],
 				test: { name: "authless", include: ["test/authless/**/*.test.ts"] },
 			},
 			{

@@ -31,10 +31,11 @@ import type { SessionProps } from "../lanes/agent";
 import { serveStateless } from "../lanes/stateless";
 import { toolByName } from "../registry";
 import { MAX_BODY_BYTES, readBody, TOO_LARGE } from "./body";
-import { isJsonRpcMessage, type PeekedBody, peekMessages, toolName } from "./messages";
+import { type PeekedBody, peekMessages, toolName } from "./messages";
 import { isAllowedOrigin } from "./origin";
 import { jsonError, jsonRpcError, overLimit, sessionNotFound } from "./responses";
 import { randomSessionId, signSessionId, verifySessionId } from "./session-id";
+import { checkSseMessage } from "./sse-message";
 import { parseView } from "./view";
 
 type Handler = { fetch(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> };
@@ -242,8 +243,7 @@ async function agentSse(call: AgentCall & { peeked: PeekedBody }): Promise<Respo
 	if (presented !== null) {
 		const sessionId = await verifySessionId(config.sessionSecret, grant, presented);
 		if (!sessionId) return sessionNotFound();
-		// The SSE transport hands a posted body to the session unchecked, and fails with an uncaught
-		// error (a 500) on anything but one JSON-RPC message: answer those here, as /mcp does.
+		// One JSON-RPC message, or the SSE transport fails with an uncaught error (sse-message.ts).
 		if (request.method === "POST") {
 			const refused = checkSseMessage(peeked);
 			if (refused) return refused;
@@ -261,13 +261,6 @@ async function agentSse(call: AgentCall & { peeked: PeekedBody }): Promise<Respo
 	url.searchParams.set("sessionId", signed);
 	ctx.waitUntil(grantStore(env, config.jurisdiction, grant).confirmSession(reserved.reservation, `sse:${signed}`));
 	return handler.fetch(forward(url), env, ctx);
-}
-
-function checkSseMessage(peeked: PeekedBody): Response | null {
-	if (peeked.batch)
-		return jsonRpcError(400, -32600, "JSON-RPC batches are not supported on the SSE transport: send one message per request.");
-	if (!isJsonRpcMessage(peeked.parsed)) return jsonRpcError(400, -32600, "Invalid Request: the body is not a JSON-RPC message.");
-	return null;
 }
 
 function tooManySessions(config: Config, retryAfterSeconds: number): Response {
