@@ -31,6 +31,9 @@ export default defineConfig({
 									// The write tools are limited to members of octo-org (octocat is one; hubot is not).
 									ALLOWED_GITHUB_ORGS: "octo-org",
 								},
+								// A tool-call limit small and short enough to exhaust and outlast in a test
+								// (test/worker/limits.test.ts swaps it in for TOOL_CALL_RATE_LIMITER).
+								ratelimits: { TEST_TOOL_CALL_RATE_LIMITER: { namespace_id: "7299", simple: { limit: 3, period: 10 } } },
 							},
 						};
 					}),
