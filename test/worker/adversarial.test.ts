@@ -512,7 +512,12 @@ describe("adversarial battery: the authorization server and its pages", () => {
 			expect(body.refresh_token).toBeUndefined();
 			expect(body.client_id).toBeUndefined();
 		}
-		if (outcome.via === "page") expect(response.headers.get("Content-Type")).toContain("text/html");
+		if (outcome.via === "page") {
+			// A refusal page of ours: HTML that can never be framed.
+			expect(response.headers.get("Content-Type")).toContain("text/html");
+			expect(response.headers.get("X-Frame-Options")).toBe("DENY");
+			expect(response.headers.get("Content-Security-Policy")).toContain("frame-ancestors 'none'");
+		}
 		if (outcome.via === "empty") expect(text).toBe("");
 		// A refused sign-in step sets no cookie a later step could build on (it may clear one).
 		if (outcome.via !== "consent page") {
