@@ -56,6 +56,9 @@ export default defineConfig({
 									// The write tools are limited to members of octo-org (octocat is one; hubot is not).
 									ALLOWED_GITHUB_ORGS: "octo-org",
 								},
+								// A tool-call limit small and short enough to exhaust and outlast in a test
+								// (test/worker/limits.test.ts swaps it in for TOOL_CALL_RATE_LIMITER).
+								ratelimits: { TEST_TOOL_CALL_RATE_LIMITER: { namespace_id: "7299", simple: { limit: 3, period: 10 } } },
 							},
 						};
 					}),
@@ -138,7 +141,13 @@ export default defineConfig({
 			},
 			{
 				// The authless variant, from its own wrangler configuration.
-				plugins: [cloudflareTest({ wrangler: { configPath: "./wrangler.authless.jsonc" } })],
+				plugins: [
+					cloudflareTest({
+						wrangler: { configPath: "./wrangler.authless.jsonc" },
+						// The tests serve it on public.example.com (test/authless/).
+						miniflare: { bindings: { ALLOWED_HOSTS: "public.example.com" } },
+					}),
+				],
 				test: { name: "authless", include: ["test/authless/**/*.test.ts"] },
 			},
 			{

@@ -5,8 +5,12 @@
  * Origins it does not allow (DNS rebinding).
  */
 import { ConfigError, readPublicConfig } from "./config";
+import { MAX_BODY_BYTES, readBody, TOO_LARGE } from "./mcp/guard/body";
 import { isAllowedHost, misdirectedHost } from "./mcp/guard/host";
+import { peekMessages } from "./mcp/guard/messages";
 import { isAllowedOrigin } from "./mcp/guard/origin";
+import { jsonRpcError } from "./mcp/guard/responses";
+import { checkSseMessage } from "./mcp/guard/sse-message";
 import { PublicMcpAgent } from "./mcp/public-agent";
 
 export { PublicMcpAgent };
@@ -33,7 +37,15 @@ export default {
 			);
 		}
 		if (url.pathname === "/mcp" || url.pathname.startsWith("/mcp/")) return mcp.fetch(request, env, ctx);
-		if (url.pathname === "/sse" || url.pathname.startsWith("/sse/")) return sse.fetch(request, env, ctx);
+		if (url.pathname === "/sse" || url.pathname.startsWith("/sse/")) {
+			if (request.method === "POST") {
+				const body = await readBody(request.clone());
+				if (body === TOO_LARGE) return jsonRpcError(413, -32600, `Request body too large. Maximum size is ${MAX_BODY_BYTES} bytes.`);
+				const refused = checkSseMessage(peekMessages(body));
+				if (refused) return refused;
+			}
+			return sse.fetch(request, env, ctx);
+		}
 		if (url.pathname === "/") {
 			return new Response(`A public MCP demo server (no sign-in).\nStreamable HTTP: ${url.origin}/mcp\nSSE: ${url.origin}/sse\n`, {
 				headers: { "Content-Type": "text/plain; charset=utf-8" },

@@ -227,6 +227,8 @@ export function readConfig(env: object): Config {
 		if (problems.length > 0 || !publicPart.success || !secretPart.success || !sessionPart.success) throw new ConfigError(problems);
 		const p = publicPart.data;
 		const s = secretPart.data;
+		// Once per isolate and configuration (parsing is memoised): names only, never values.
+		if (deprecated.length > 0) console.warn(JSON.stringify({ type: "config_deprecated", settings: deprecated }));
 		return {
 			...toPublic(p),
 			github: {

@@ -5,9 +5,11 @@
  * this server, and refresh token reuse detection.
  */
 
+import { endGrantState, grantExists, grantOfCredential } from "./auth/grants";
 import { recordRefreshTokenUse, refuseReusedRefreshToken } from "./auth/refresh-reuse";
 import { prepareRegistration } from "./auth/registration";
 import { withCanonicalAuthorizeResource, withCanonicalTokenResource } from "./auth/resource";
+import { boundedKv } from "./bounded-kv";
 import { ConfigError, readPublicConfig } from "./config";
 import { isAllowedHost, misdirectedHost } from "./mcp/guard/host";
 import { providerFor } from "./oauth";
@@ -39,11 +41,12 @@ export async function handleRequest(request: Request, env: Env, ctx: ExecutionCo
 	// A fresh env object per request. The library caches its helpers for the default handler on
 	// `env.OAUTH_PROVIDER`, and the runtime hands every request of an isolate the same env object:
 	// without a copy, the first origin's helpers (and its resource) would serve every later
-	// origin's /authorize, which then fails with invalid_target.
-	const requestEnv = { ...env };
+	// origin's /authorize, which then fails with invalid_target. Its KV treats keys too long to
+	// exist as missing (bounded-kv.ts), for the library and for this server alike.
+	const requestEnv = { ...env, OAUTH_KV: boundedKv(env.OAUTH_KV) };
 
 	if (request.method === "POST" && url.pathname === "/register") {
-		const prepared = await prepareRegistration(request, env);
+		const prepared = await prepareRegistration(request, requestEnv);
 		if (prepared instanceof Response) return prepared;
 		return provider.fetch(prepared, requestEnv, ctx);
 	}
@@ -54,12 +57,19 @@ export async function handleRequest(request: Request, env: Env, ctx: ExecutionCo
 		const form = new URLSearchParams(new TextDecoder().decode(await request.clone().arrayBuffer()));
 		const refreshToken = form.get("grant_type") === "refresh_token" ? form.get("refresh_token") : null;
 		if (refreshToken) {
-			const refused = await refuseReusedRefreshToken(env, url.origin, refreshToken);
+			const refused = await refuseReusedRefreshToken(requestEnv, url.origin, refreshToken);
 			if (refused) return refused;
 		}
+		// The grant this request names (a code, a refresh token, or a token to revoke), if it exists.
+		const named = grantOfCredential(form.get("token") ?? form.get("refresh_token") ?? form.get("code"));
+		const existed = named !== null && (await grantExists(requestEnv, named));
 		const response = await provider.fetch(withCanonicalTokenResource(request, form, url.origin) ?? request, requestEnv, ctx);
 		// Recorded before the client has the new tokens, so a replay can never race the record.
-		if (refreshToken && response.ok) await recordRefreshTokenUse(env, refreshToken);
+		if (refreshToken && response.ok) await recordRefreshTokenUse(requestEnv, refreshToken);
+		// The library ends grants by itself (RFC 7009 revocation of a refresh token, a reused
+		// authorization code) and knows nothing of what this server keeps per grant: when this
+		// request ended one, delete its MCP sessions' storage and its stored upstream tokens too.
+		if (named && existed && !(await grantExists(requestEnv, named))) await endGrantState(requestEnv, named, "ended_at_token_endpoint");
 		return response;
 	}
 	return provider.fetch(request, requestEnv, ctx);

@@ -25,9 +25,13 @@ export async function prepareRegistration(request: Request, env: Env): Promise<R
 		);
 	}
 	const text = await readBody(request, MAX_REGISTRATION_BYTES);
-	// Too large: the library refuses it (payload_too_large) without this server reading it all.
-	if (text === TOO_LARGE)
-		return new Request(request.url, { method: "POST", headers: request.headers, body: "x".repeat(MAX_REGISTRATION_BYTES + 1) });
+	// Too large: refused without reading the rest, in the library's words for its own limit.
+	if (text === TOO_LARGE) {
+		return Response.json(
+			{ error: "invalid_request", error_description: `Request payload too large, must be under ${MAX_REGISTRATION_BYTES / 1024} KiB` },
+			{ status: 413, headers: { "Cache-Control": "no-store" } },
+		);
+	}
 	if (text === null) return request;
 	let metadata: unknown;
 	try {

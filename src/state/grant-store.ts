@@ -40,11 +40,13 @@ export class GrantStore extends DurableObject<Env> {
 
 	constructor(ctx: DurableObjectState, env: Env) {
 		super(ctx, env);
-		ctx.blockConcurrencyWhile(async () => {
-			this.ctx.storage.sql.exec(
-				`CREATE TABLE IF NOT EXISTS sessions (name TEXT PRIMARY KEY, created INTEGER NOT NULL, seen INTEGER NOT NULL, confirmed INTEGER NOT NULL)`,
-			);
-		});
+		ctx.blockConcurrencyWhile(async () => this.#createSchema());
+	}
+
+	#createSchema(): void {
+		this.ctx.storage.sql.exec(
+			`CREATE TABLE IF NOT EXISTS sessions (name TEXT PRIMARY KEY, created INTEGER NOT NULL, seen INTEGER NOT NULL, confirmed INTEGER NOT NULL)`,
+		);
 	}
 
 	/**
@@ -170,6 +172,9 @@ export class GrantStore extends DurableObject<Env> {
 		await Promise.allSettled(this.listSessions().map((name) => namespace.get(namespace.idFromName(name)).endSession()));
 		await this.ctx.storage.deleteAlarm();
 		await this.ctx.storage.deleteAll();
+		// The object lives on after deleteAll: a second end() (the upstream refused a refresh, then
+		// the library revoked the grant) or a request still in flight must find an empty table.
+		this.#createSchema();
 	}
 
 	override async alarm(): Promise<void> {

@@ -15,7 +15,7 @@ export function callerTokenSource(env: Env, jurisdiction: Jurisdiction | undefin
 	let tokens = caller.upstream;
 	const store = () => grantStore(env, jurisdiction, caller.grant);
 	const ended = async (): Promise<never> => {
-		await endGrant(env, origin, caller.grant).catch((error: unknown) => {
+		await endGrant(env, origin, caller.grant, "upstream_revoked").catch((error: unknown) => {
 			console.error(JSON.stringify({ type: "grant_end_failed", error: error instanceof Error ? error.name : "unknown" }));
 		});
 		throw new GithubAccessEndedError("the upstream refused this grant");

@@ -50,6 +50,18 @@ function nameOf(method: string, params: Record<string, unknown>): string | undef
 	return undefined;
 }
 
+/**
+ * A value as an Mcp-Name header carries it, as the SDK's client encodes it: plain when it is a safe
+ * ASCII field value, otherwise `=?base64?<UTF-8 in base64>?=` (empty, leading or trailing
+ * whitespace, anything outside 0x20–0x7E and tab, or a value that looks like that encoding).
+ */
+export function encodeHeaderValue(value: string): string {
+	const safe = value !== "" && value === value.trim() && /^[\t\x20-\x7e]*$/.test(value) && !/^=\?base64\?.*\?=$/.test(value);
+	if (safe) return value;
+	const bytes = new TextEncoder().encode(value);
+	return `=?base64?${btoa(String.fromCharCode(...bytes))}?=`;
+}
+
 export interface ModernRequestOptions {
 	id?: string | number;
 	capabilities?: Record<string, unknown>;
@@ -85,7 +97,7 @@ export function modernRequest(
 		Accept: MCP_ACCEPT,
 		"MCP-Protocol-Version": version,
 		"Mcp-Method": method,
-		...(name !== undefined ? { "Mcp-Name": name } : {}),
+		...(name !== undefined ? { "Mcp-Name": encodeHeaderValue(name) } : {}),
 		...options.headers,
 	};
 	const defined = Object.fromEntries(Object.entries(headers).filter((entry): entry is [string, string] => entry[1] !== undefined));
@@ -127,4 +139,20 @@ export function resultText(result: unknown): string {
 		text?: string;
 	}[];
 	return content.map((part) => (part.type === "text" ? (part.text ?? "") : "")).join("\n");
+}
+
+/**
+ * Ends a response the test no longer needs. An SSE stream is read up to its first event before it
+ * is cancelled: cancelled sooner, the transport's own first write (McpAgent's endpoint event) fails
+ * where nothing observes it, an unhandled rejection.
+ */
+export async function discard(response: Response): Promise<void> {
+	if (!response.body) return;
+	if (response.ok && (response.headers.get("Content-Type") ?? "").includes("text/event-stream")) {
+		const reader = response.body.getReader();
+		await Promise.race([reader.read(), new Promise((resolve) => setTimeout(resolve, 2_000))]);
+		await reader.cancel().catch(() => {});
+		return;
+	}
+	await response.body.cancel().catch(() => {});
 }

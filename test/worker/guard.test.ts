@@ -1,56 +1,31 @@
 /**
- * The MCP guard and scopes: what a token may list and call, step-up on insufficient scope,
- * Origin checks, protocol versions, and MCP sessions bound to the user who created them.
+ * The MCP guard (src/mcp/guard/), the same for every lane: scopes per call (HTTP 403
+ * insufficient_scope), browser Origins, the write allow-list asked again on every call, the body
+ * limit, and what the SSE transport is handed. Protocol versions, batches and the 2026-07-28
+ * headers are in protocol.test.ts; sessions in sessions.test.ts; limits in limits.test.ts.
  */
 import { describe, expect, it } from "vitest";
-import {
-	CookieJar,
-	callWorker,
-	createPkce,
-	issueTokenForProps,
-	mintGithubToken,
-	ORIGIN,
-	octocatProps,
-	openConsent,
-	registerClient,
-	signIn,
-	submitConsent,
-} from "./helpers";
-import { acceptAsShown, connectMcp, resultText } from "./mcp-client";
+import { MAX_BODY_BYTES } from "../../src/mcp/guard/body";
+import { TOOLS } from "../../src/mcp/registry";
+import { ALL_MCP_SCOPES, type McpScope, normalizeScopes } from "../../src/scopes";
+import { fromAddress } from "../support/client-address";
+import { openRawLane, WIRE_LANES } from "../support/mcp-lanes";
+import { discard, initializeBody, resultText } from "../support/mcp-wire";
+import { OAuthFlow } from "../support/oauth-flow";
+import { createStandInUser, mintGithubToken, setStandInOrgs, standInWrites } from "../support/standin";
+import { grantProps } from "../support/users";
+import { acceptAsShown, connect, issueTokens, LANES, ORIGIN, standIn } from "./harness";
+import { workerSend } from "./worker-send";
 
-const ACCEPT = "application/json, text/event-stream";
+const send = fromAddress(workerSend());
+const flow = new OAuthFlow({ origin: ORIGIN, send });
 
-function rpc(method: string, params: Record<string, unknown> = {}, id = 1) {
-	return JSON.stringify({ jsonrpc: "2.0", id, method, params });
-}
-
-const INITIALIZE = rpc("initialize", { protocolVersion: "2025-06-18", capabilities: {}, clientInfo: { name: "raw", version: "1" } });
-
-/** A raw Streamable HTTP POST to /mcp. */
-function postMcp(token: string, body: string, headers: Record<string, string> = {}) {
-	return callWorker("/mcp", {
-		method: "POST",
-		body,
-		headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json", Accept: ACCEPT, ...headers },
-	});
-}
-
-/** Opens a raw session and returns its (signed) session id. */
-async function openSession(token: string): Promise<string> {
-	const response = await postMcp(token, INITIALIZE);
-	expect(response.status).toBe(200);
-	await response.text();
-	const sessionId = response.headers.get("mcp-session-id");
-	if (!sessionId) throw new Error("no session id");
-	await (
-		await postMcp(token, JSON.stringify({ jsonrpc: "2.0", method: "notifications/initialized" }), { "mcp-session-id": sessionId })
-	).text();
-	return sessionId;
-}
-
-async function hubotToken(): Promise<string> {
-	const accessToken = await mintGithubToken("hubot");
-	return issueTokenForProps({ githubId: 480938, login: "hubot", name: null, email: null, scopes: ["read:user"], accessToken });
+/** A user of the test's own (limits and caches are per user), signed in with these MCP scopes. */
+async function signedIn(scopes: readonly string[] = ALL_MCP_SCOPES, options: { orgs?: string[] } = { orgs: ["octo-org"] }) {
+	const user = await createStandInUser(standIn().baseUrl, options);
+	const githubToken = await mintGithubToken(standIn().baseUrl, user.login);
+	const tokens = await issueTokens(grantProps(user, { accessToken: githubToken, scopes: ["read:user", "user:email", "repo"] }), scopes);
+	return { user, githubToken, ...tokens };
 }
 
 describe("scopes on the consent page", () => {
@@ -59,213 +34,255 @@ describe("scopes on the consent page", () => {
 		[["github:write"], "read:user user:email public_repo"],
 		[["github:private"], "read:user user:email repo"],
 		[["github:private", "github:write"], "read:user user:email repo"],
-	])("ticking %j asks GitHub for %s", async (ticked, githubScope) => {
-		const { client_id } = await registerClient();
-		const consent = await openConsent(client_id, await createPkce());
-		const response = await submitConsent(consent, "approve", ticked);
+		[["admin:org"], "read:user user:email"],
+		[["github:write", "github:write", "GITHUB:WRITE"], "read:user user:email public_repo"],
+	])("ticking %j asks GitHub for %s (unknown values dropped)", async (ticked, githubScope) => {
+		const { client_id } = await flow.register();
+		const consent = await flow.openConsent(client_id);
+		const response = await flow.submitConsent(consent, "approve", ticked);
 		expect(new URL(response.headers.get("Location") ?? "").searchParams.get("scope")).toBe(githubScope);
 	});
 
-	it("ticks the scopes the client asked for", async () => {
-		const { client_id } = await registerClient();
-		const pkce = await createPkce();
-		const url = new URL("/authorize", ORIGIN);
-		url.search = new URLSearchParams({
-			response_type: "code",
-			client_id,
-			redirect_uri: "http://127.0.0.1:33418/oauth/callback",
-			code_challenge: pkce.challenge,
-			code_challenge_method: "S256",
-			scope: "github:read github:write",
-		}).toString();
-		const page = await (await callWorker(url, { jar: new CookieJar() })).text();
+	it("ticks the scopes the client asked for, and only those", async () => {
+		const { client_id } = await flow.register();
+		const { page } = await flow.openConsent(client_id, { params: { scope: "github:read github:write" } });
 		expect(page).toMatch(/value="github:write" checked/);
 		expect(page).not.toMatch(/value="github:private" checked/);
 	});
-
-	it("refuses a scope the server does not offer", async () => {
-		const { client_id } = await registerClient();
-		const consent = await openConsent(client_id, await createPkce());
-		const response = await submitConsent(consent, "approve", ["admin:org"]);
-		// Unknown values are dropped before the library sees them: only the base scope is granted.
-		expect(new URL(response.headers.get("Location") ?? "").searchParams.get("scope")).toBe("read:user user:email");
-	});
 });
 
-describe("scope enforcement", () => {
-	it("a read-only token lists only the read tools", async () => {
-		const { accessToken } = await signIn("octocat");
-		const client = await connectMcp(accessToken);
+describe("scopes, per call, on every lane", () => {
+	const READ_ONLY: McpScope[] = ["github:read"];
+	const readTools = TOOLS.filter((tool) => tool.scope === null || READ_ONLY.includes(tool.scope)).map((tool) => tool.name);
+	const beyond = TOOLS.filter((tool) => tool.scope !== null && !READ_ONLY.includes(tool.scope));
+
+	it.each(LANES)("%s lane: a read-only token lists only the tools its scope allows", async (lane) => {
+		const { accessToken } = await signedIn(READ_ONLY);
+		const client = await connect(lane, accessToken);
 		const { tools } = await client.listTools();
 		await client.close();
-		expect(tools.map((tool) => tool.name).sort()).toEqual([
-			"add",
-			"add_to_counter",
-			"get_file",
-			"get_issue",
-			"get_repo",
-			"list_issues",
-			"list_repos",
-			"search_issues",
-			"whoami",
-		]);
+		expect(tools.map((tool) => tool.name).sort()).toEqual([...readTools].sort());
 	});
 
-	it("a call that needs more scope gets HTTP 403 insufficient_scope naming the scope to ask for", async () => {
-		const token = await issueTokenForProps(await octocatProps(), ["github:read"]);
-		const sessionId = await openSession(token);
-		const response = await postMcp(
-			token,
-			rpc("tools/call", { name: "create_issue", arguments: { owner: "octocat", repo: "x", title: "t" } }, 2),
-			{
-				"mcp-session-id": sessionId,
-				"mcp-protocol-version": "2025-06-18",
-			},
-		);
-		expect(response.status).toBe(403);
-		const challenge = response.headers.get("WWW-Authenticate") ?? "";
+	const calls = WIRE_LANES.flatMap((lane) => beyond.map((tool) => [lane, tool.name, tool.scope as McpScope] as const));
+	it.each(calls)("%s: a read-only token calling %s gets HTTP 403 insufficient_scope naming %s", async (lane, name, needed) => {
+		const { accessToken, githubToken } = await signedIn(READ_ONLY);
+		const raw = await openRawLane(lane, { send, origin: ORIGIN, token: accessToken });
+		const reply = await raw.request("tools/call", {
+			name,
+			arguments: { owner: "octocat", repo: "repo-a-0", title: "t", issue_number: 1, body: "b" },
+		});
+		await raw.close();
+		expect(reply.status).toBe(403);
+		const challenge = reply.headers.get("WWW-Authenticate") ?? "";
 		expect(challenge).toContain('error="insufficient_scope"');
-		expect(challenge).toContain('scope="github:read github:write"');
+		expect(challenge).toContain(`scope="${normalizeScopes([...READ_ONLY, needed]).join(" ")}"`);
 		expect(challenge).toContain(`resource_metadata="${ORIGIN}/.well-known/oauth-protected-resource"`);
-		expect(await response.json()).toMatchObject({ error: "insufficient_scope" });
+		expect(JSON.parse(reply.body)).toMatchObject({ error: "insufficient_scope" });
+		expect(await standInWrites(standIn().baseUrl, githubToken)).toEqual([]);
 	});
 
-	it("a token with github:write sees and calls create_issue", async () => {
-		const { accessToken } = await signIn("octocat", ["github:write"]);
-		const client = await connectMcp(accessToken, { elicit: acceptAsShown });
-		const { tools } = await client.listTools();
-		expect(tools.map((tool) => tool.name)).toContain("create_issue");
-		const result = await client.callTool({ name: "create_issue", arguments: { owner: "octocat", repo: "repo-a-0", title: "Scopes work" } });
+	it.each(LANES)("%s lane: a token with github:write sees and calls create_issue", async (lane) => {
+		const { accessToken, githubToken } = await signedIn(["github:read", "github:write"]);
+		const client = await connect(lane, accessToken, { elicit: acceptAsShown });
+		expect((await client.listTools()).tools.map((tool) => tool.name)).toContain("create_issue");
+		const result = await client.callTool({
+			name: "create_issue",
+			arguments: { owner: "octocat", repo: "repo-a-0", title: `Scopes work (${lane})` },
+		});
 		await client.close();
 		expect(result.isError).toBeFalsy();
 		expect(resultText(result)).toMatch(/^Created issue #\d+ in octocat\/repo-a-0: http/);
+		expect(await standInWrites(standIn().baseUrl, githubToken)).toHaveLength(1);
 	});
 
-	it("the 401 challenge names the scope to request first", async () => {
-		const response = await callWorker("/mcp", {
-			method: "POST",
-			body: INITIALIZE,
-			headers: { "Content-Type": "application/json", Accept: ACCEPT },
-		});
+	it("the 401 challenge names the scope to request first, and the metadata advertises the scopes", async () => {
+		const response = await send(
+			new Request(new URL("/mcp", ORIGIN), { method: "POST", body: initializeBody(), headers: { "Content-Type": "application/json" } }),
+		);
 		expect(response.headers.get("WWW-Authenticate")).toContain('scope="github:read"');
-	});
-
-	it("the metadata advertises the scopes", async () => {
-		const server = (await (await callWorker("/.well-known/oauth-authorization-server")).json()) as { scopes_supported: string[] };
-		expect(server.scopes_supported).toEqual(["github:read", "github:private", "github:write"]);
-		const resource = (await (await callWorker("/.well-known/oauth-protected-resource")).json()) as { scopes_supported: string[] };
+		await discard(response);
+		const server = (await (await send(new Request(new URL("/.well-known/oauth-authorization-server", ORIGIN)))).json()) as {
+			scopes_supported: string[];
+		};
+		expect(server.scopes_supported).toEqual(ALL_MCP_SCOPES);
+		const resource = (await (await send(new Request(new URL("/.well-known/oauth-protected-resource", ORIGIN)))).json()) as {
+			scopes_supported: string[];
+		};
 		expect(resource.scopes_supported).toEqual(["github:read"]);
 	});
 });
 
-describe("Origin", () => {
-	it.each([
-		["no Origin (a desktop or server client)", undefined, 200],
-		["this server's own origin", ORIGIN, 200],
-		["a page on localhost", "http://localhost:6274", 200],
-		["another web site", "https://evil.example", 403],
-		["a rebinding attacker's name for this host", "http://attacker.example:8788", 403],
-		["an opaque origin", "null", 403],
-	])("%s → %i", async (_case, origin, status) => {
-		const token = await issueTokenForProps(await octocatProps());
-		const response = await postMcp(token, INITIALIZE, origin ? { Origin: origin } : {});
-		await response.text();
-		expect(response.status).toBe(status);
-	});
+describe("browser Origins, on every lane", () => {
+	const ORIGINS: [what: string, origin: string | undefined, allowed: boolean][] = [
+		["no Origin (a desktop or server client)", undefined, true],
+		["this server's own origin", ORIGIN, true],
+		["this server's own origin in capitals", "HTTPS://MCP.EXAMPLE.COM", true],
+		["a page on localhost", "http://localhost:6274", true],
+		["a page on 127.0.0.1", "http://127.0.0.1:6274", true],
+		["a page on [::1]", "http://[::1]:6274", true],
+		["an origin listed in ALLOWED_ORIGINS", "https://app.example.com", true],
+		["another web site", "https://evil.example", false],
+		["a rebinding attacker's name for this host", "http://attacker.example:8788", false],
+		["an opaque origin", "null", false],
+		["this host under plain http", "http://mcp.example.com", false],
+		["this host on another port", "https://mcp.example.com:8443", false],
+		["this host as a prefix", "https://mcp.example.com.evil.example", false],
+		["a sibling subdomain", "https://evilmcp.example.com", false],
+		["a listed origin on another port", "https://app.example.com:444", false],
+		["a listed origin as a prefix", "https://app.example.com.evil.example", false],
+		["a non-web scheme", "chrome-extension://abcdefghijklmnop", false],
+		["a file page", "file://", false],
+		["garbage", "not an origin", false],
+		["two origins", `${ORIGIN} https://evil.example`, false],
+	];
+	const originSend = fromAddress(workerSend({ ALLOWED_ORIGINS: "https://app.example.com, https://other.example.com" }));
+	const rows = WIRE_LANES.flatMap((lane) => ORIGINS.map(([what, origin, allowed]) => [lane, what, origin, allowed] as const));
 
-	it("applies to /sse too", async () => {
-		const token = await issueTokenForProps(await octocatProps());
-		const refused = await callWorker("/sse", {
-			headers: { Authorization: `Bearer ${token}`, Accept: "text/event-stream", Origin: "https://evil.example" },
-		});
-		expect(refused.status).toBe(403);
-		const allowed = await callWorker("/sse", {
-			headers: { Authorization: `Bearer ${token}`, Accept: "text/event-stream", Origin: ORIGIN },
-		});
-		expect(allowed.status).toBe(200);
-		const reader = allowed.body?.getReader();
-		expect(new TextDecoder().decode((await reader?.read())?.value)).toContain("event: endpoint");
-		await reader?.cancel();
-	});
-
-	it("allows the origins listed in ALLOWED_ORIGINS", async () => {
-		const token = await issueTokenForProps(await octocatProps());
-		const response = await callWorker("/mcp", {
-			method: "POST",
-			body: INITIALIZE,
-			headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json", Accept: ACCEPT, Origin: "https://app.example.com" },
-			env: { ALLOWED_ORIGINS: "https://app.example.com, https://other.example.com" },
-		});
-		await response.text();
-		expect(response.status).toBe(200);
-	});
-});
-
-describe("MCP-Protocol-Version", () => {
-	it("an unsupported version gets 400; a supported one is served", async () => {
-		const token = await issueTokenForProps(await octocatProps());
-		const sessionId = await openSession(token);
-		const bad = await postMcp(token, rpc("tools/list", {}, 3), { "mcp-session-id": sessionId, "mcp-protocol-version": "1999-01-01" });
-		expect(bad.status).toBe(400);
-		expect(await bad.text()).toContain("Unsupported MCP-Protocol-Version");
-		const good = await postMcp(token, rpc("tools/list", {}, 4), { "mcp-session-id": sessionId, "mcp-protocol-version": "2025-06-18" });
-		expect(good.status).toBe(200);
-		expect(await good.text()).toContain("whoami");
-	});
-});
-
-describe("MCP sessions belong to their user", () => {
-	it("another user's token with the session id never reaches the session (404)", async () => {
-		const octocat = await issueTokenForProps(await octocatProps());
-		const sessionId = await openSession(octocat);
-		const intruder = await postMcp(await hubotToken(), rpc("tools/call", { name: "whoami", arguments: {} }, 5), {
-			"mcp-session-id": sessionId,
-			"mcp-protocol-version": "2025-06-18",
-		});
-		expect(intruder.status).toBe(404);
-		expect(await intruder.text()).not.toContain("octocat");
-		// The owner still can.
-		const owner = await postMcp(octocat, rpc("tools/call", { name: "whoami", arguments: {} }, 6), {
-			"mcp-session-id": sessionId,
-			"mcp-protocol-version": "2025-06-18",
-		});
-		expect(owner.status).toBe(200);
-		expect(await owner.text()).toContain("octocat");
-	});
-
-	it("the raw session id without its signature, or with a forged one, is not found", async () => {
-		const octocat = await issueTokenForProps(await octocatProps());
-		const sessionId = await openSession(octocat);
-		const inner = sessionId.slice(0, sessionId.lastIndexOf("."));
-		for (const presented of [inner, `${inner}.AAAA`, `${inner}.${"A".repeat(43)}`]) {
-			const response = await postMcp(octocat, rpc("tools/list", {}, 7), {
-				"mcp-session-id": presented,
-				"mcp-protocol-version": "2025-06-18",
+	it.each(rows)("%s: %s → allowed: %s", async (lane, _what, origin, allowed) => {
+		const { accessToken } = await signedIn();
+		const raw = await openRawLane(lane, { send: originSend, origin: ORIGIN, token: accessToken });
+		const reply = await raw.request(
+			"tools/call",
+			{ name: "add", arguments: { a: 1, b: 2 } },
+			origin ? { headers: { Origin: origin } } : {},
+		);
+		await raw.close();
+		if (allowed) expect(reply.message?.result?.content).toEqual([{ type: "text", text: "3" }]);
+		else {
+			expect(reply.status).toBe(403);
+			expect(JSON.parse(reply.body)).toEqual({
+				error: "forbidden_origin",
+				error_description: "Requests from this web origin are not allowed.",
 			});
-			expect(response.status).toBe(404);
 		}
 	});
 
-	it("an SSE session id cannot be joined by another user", async () => {
-		const octocat = await issueTokenForProps(await octocatProps());
-		const stream = await callWorker("/sse", { headers: { Authorization: `Bearer ${octocat}`, Accept: "text/event-stream" } });
-		expect(stream.status).toBe(200);
-		const reader = stream.body?.getReader();
-		const first = new TextDecoder().decode((await reader?.read())?.value);
-		const endpoint = /data: (\S+)/.exec(first)?.[1] ?? "";
-		expect(endpoint).toMatch(/^\/sse\/message\?sessionId=[^.]+\.[A-Za-z0-9_-]+$/);
-		await reader?.cancel();
+	it.each([
+		["https://evil.example", 403],
+		[ORIGIN, 200],
+	])("opening an SSE stream from %s: %i", async (origin, status) => {
+		const { accessToken } = await signedIn();
+		const response = await send(
+			new Request(new URL("/sse", ORIGIN), {
+				headers: { Authorization: `Bearer ${accessToken}`, Accept: "text/event-stream", Origin: origin },
+			}),
+		);
+		expect(response.status).toBe(status);
+		await discard(response);
+	});
+});
 
-		const hubot = await hubotToken();
-		const post = await callWorker(endpoint, {
-			method: "POST",
-			body: rpc("tools/list", {}, 8),
-			headers: { Authorization: `Bearer ${hubot}`, "Content-Type": "application/json" },
+describe("the write allow-list, asked again on every call", () => {
+	it.each(LANES)(
+		"%s lane: leaving the allowed organisation refuses the next write in an open connection, and nothing is written",
+		async (lane) => {
+			const { user, accessToken, githubToken } = await signedIn(["github:read", "github:write"], { orgs: ["octo-org"] });
+			const client = await connect(lane, accessToken, { elicit: acceptAsShown });
+			const first = await client.callTool({ name: "create_issue", arguments: { owner: "octocat", repo: "repo-a-0", title: "allowed" } });
+			expect(first.isError).toBeFalsy();
+			expect(await standInWrites(standIn().baseUrl, githubToken)).toHaveLength(1);
+
+			await setStandInOrgs(standIn().baseUrl, user.login, []);
+			const second = await client.callTool({
+				name: "create_issue",
+				arguments: { owner: "octocat", repo: "repo-a-0", title: "no longer allowed" },
+			});
+			await client.close();
+			expect(second.isError).toBe(true);
+			expect(resultText(second)).toContain("limited to allowed GitHub accounts");
+			expect(await standInWrites(standIn().baseUrl, githubToken)).toHaveLength(1);
+		},
+	);
+});
+
+describe("the body limit, on every lane", () => {
+	const padded = (bytes: number) => {
+		const shell = JSON.stringify({
+			jsonrpc: "2.0",
+			id: 5,
+			method: "tools/call",
+			params: { name: "add", arguments: { a: 1, b: 2, pad: "" } },
 		});
-		expect(post.status).toBe(404);
-		const join = await callWorker(`/sse?${new URL(endpoint, ORIGIN).searchParams}`, {
-			headers: { Authorization: `Bearer ${hubot}`, Accept: "text/event-stream" },
+		return shell.replace('"pad":""', `"pad":"${"x".repeat(bytes - shell.length)}"`);
+	};
+
+	it.each(WIRE_LANES)("%s: one byte over the limit gets 413; a large body under it is served", async (lane) => {
+		const { accessToken } = await signedIn();
+		const raw = await openRawLane(lane, { send, origin: ORIGIN, token: accessToken });
+		const over = await raw.post(padded(MAX_BODY_BYTES + 1));
+		expect(over.status).toBe(413);
+		// The guard's answer (the transports' own limits answer differently, after reading).
+		expect(JSON.parse(over.body)).toEqual({
+			jsonrpc: "2.0",
+			id: null,
+			error: { code: -32600, message: `Request body too large. Maximum size is ${MAX_BODY_BYTES} bytes.` },
 		});
-		expect(join.status).toBe(404);
+		expect(over.headers.get("Cache-Control")).toBe("no-store");
+		// Under the limit (the transports' own limits are the same or larger), the lane serves it.
+		const under = await raw.request("tools/call", { name: "add", arguments: { a: 1, b: 2, pad: "x".repeat(1024 * 1024) } }, { id: 6 });
+		expect(under.message?.result?.content).toEqual([{ type: "text", text: "3" }]);
+		await raw.close();
+	});
+
+	it.each(WIRE_LANES)("%s: a streamed body of 16 MiB is refused after reading little more than the limit", async (lane) => {
+		const { accessToken } = await signedIn();
+		const raw = await openRawLane(lane, { send, origin: ORIGIN, token: accessToken });
+		const chunk = new TextEncoder().encode("x".repeat(256 * 1024));
+		let pulled = 0;
+		const body = new ReadableStream<Uint8Array>({
+			pull(controller) {
+				if (pulled >= 16 * 1024 * 1024) return controller.close();
+				pulled += chunk.byteLength;
+				controller.enqueue(chunk);
+			},
+		});
+		const url = new URL(lane === "legacy-sse" ? `/sse/message?sessionId=${raw.sessionId}` : "/mcp", ORIGIN);
+		const headers = new Headers({
+			Authorization: `Bearer ${accessToken}`,
+			"Content-Type": "application/json",
+			Accept: "application/json, text/event-stream",
+		});
+		if (lane === "legacy-mcp") headers.set("Mcp-Session-Id", raw.sessionId ?? "");
+		const response = await send(new Request(url, { method: "POST", headers, body, duplex: "half" } as RequestInit));
+		expect(response.status).toBe(413);
+		await discard(response);
+		expect(pulled).toBeLessThanOrEqual(MAX_BODY_BYTES + 4 * chunk.byteLength);
+		await raw.close();
+	});
+
+	it("a multi-byte body is measured in bytes, not characters", async () => {
+		const { accessToken } = await signedIn();
+		const raw = await openRawLane("modern", { send, origin: ORIGIN, token: accessToken });
+		const body = JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/list", params: { pad: "é".repeat(MAX_BODY_BYTES / 2 + 10) } });
+		expect(body.length).toBeLessThan(MAX_BODY_BYTES);
+		expect((await raw.post(body)).status).toBe(413);
+	});
+});
+
+// Regression: McpAgent's SSE transport parses a posted message itself, without catching, so a body
+// that was not JSON (SyntaxError) or not one JSON-RPC message (a ZodError the session's RPC could
+// not even return) was an uncaught exception: a 500.
+describe("regression: a body that is not one JSON-RPC message, posted to an SSE session, crashed the Worker (500)", () => {
+	it.each([
+		["malformed JSON", "{not json", -32700],
+		["an empty body", "", -32700],
+		["a JSON object that is not JSON-RPC", '{"hello":1}', -32600],
+		["a JSON string", '"tools/list"', -32600],
+		["JSON null", "null", -32600],
+		["a number", "42", -32600],
+		["an empty batch", "[]", -32600],
+		["a batch", JSON.stringify([{ jsonrpc: "2.0", id: 1, method: "tools/list" }]), -32600],
+		["a request without a method", JSON.stringify({ jsonrpc: "2.0", id: 1 }), -32600],
+		["a method that is not a string", JSON.stringify({ jsonrpc: "2.0", id: 1, method: 7 }), -32600],
+	] as const)("%s: 400 (%i), and the session keeps serving", async (_what, body, code) => {
+		const { accessToken } = await signedIn();
+		const raw = await openRawLane("legacy-sse", { send, origin: ORIGIN, token: accessToken });
+		const reply = await raw.post(body);
+		expect(reply.status).toBe(400);
+		expect(JSON.parse(reply.body)).toMatchObject({ jsonrpc: "2.0", id: null, error: { code } });
+		const after = await raw.request("tools/call", { name: "add", arguments: { a: 2, b: 2 } });
+		expect(after.message?.result?.content).toEqual([{ type: "text", text: "4" }]);
+		await raw.close();
 	});
 });

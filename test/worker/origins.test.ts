@@ -1,20 +1,22 @@
 /**
  * One Worker reached on several hostnames at once (workers.dev and a custom domain; localhost and
  * 127.0.0.1 in development). Every per-origin path must work on each origin whatever origin the
- * isolate served first, and tokens stay bound to the origin that issued them.
+ * isolate served first, on every MCP lane (legacy /mcp, legacy /sse, the 2026-07-28 lane), and
+ * tokens stay bound to the origin that issued them.
  *
  * Regression: the library caches its helpers on `env.OAUTH_PROVIDER`, and the runtime passes one
  * env object to every request of an isolate, so /authorize on the second origin used the first
  * origin's provider and failed with invalid_target.
  */
 import { describe, expect, it } from "vitest";
-import { initializeBody, legacyHeaders, readResponse } from "../support/mcp-wire";
+import { fromAddress } from "../support/client-address";
+import { openRawLane, WIRE_LANES } from "../support/mcp-lanes";
 import { OAuthFlow } from "../support/oauth-flow";
 import { workerSend } from "./worker-send";
 
-const send = workerSend();
+const send = fromAddress(workerSend());
 
-/** Everything a client does on one origin: metadata, consent, callback, token, /mcp and /sse. */
+/** Everything a client does on one origin: metadata, consent, callback, token, then every lane. */
 async function useOrigin(origin: string) {
 	const flow = new OAuthFlow({ origin, send });
 	const server = (await (await flow.request("/.well-known/oauth-authorization-server")).json()) as Record<string, unknown>;
@@ -23,18 +25,30 @@ async function useOrigin(origin: string) {
 	expect(resource.resource).toBe(origin);
 
 	const signedIn = await flow.signIn();
-
-	const initialized = await flow.request("/mcp", { method: "POST", headers: legacyHeaders(signedIn.accessToken), body: initializeBody() });
-	expect(initialized.status).toBe(200);
-	expect((await readResponse(initialized)).result).toMatchObject({ serverInfo: expect.any(Object) });
-
-	const sse = await flow.request("/sse", { headers: { Authorization: `Bearer ${signedIn.accessToken}`, Accept: "text/event-stream" } });
-	expect(sse.status).toBe(200);
-	const reader = sse.body?.getReader();
-	const first = new TextDecoder().decode((await reader?.read())?.value);
-	expect(first).toContain("event: endpoint");
-	await reader?.cancel();
+	for (const kind of WIRE_LANES) {
+		const lane = await openRawLane(kind, { send, origin, token: signedIn.accessToken });
+		const reply = await lane.request("tools/call", { name: "whoami", arguments: {} });
+		expect(reply.message?.result?.structuredContent, `${kind} on ${origin}`).toMatchObject({ login: "octocat" });
+		await lane.close();
+	}
 	return { flow, signedIn };
+}
+
+/** What each lane answers for `token` at `origin`: 200 (202 on SSE, whose answer is on the stream) or the bearer refusal. */
+async function statusesAt(origin: string, token: string): Promise<number[]> {
+	const statuses: number[] = [];
+	for (const kind of WIRE_LANES) {
+		try {
+			const lane = await openRawLane(kind, { send, origin, token });
+			statuses.push((await lane.request("tools/list")).status);
+			await lane.close();
+		} catch (error) {
+			// Opening the session itself was refused.
+			const status = /: (\d{3})\b/.exec(String(error))?.[1];
+			statuses.push(Number(status ?? 0));
+		}
+	}
+	return statuses;
 }
 
 describe("one isolate serving two origins", () => {
@@ -43,24 +57,17 @@ describe("one isolate serving two origins", () => {
 		["https://mcp-b.my-account.workers.dev", "https://mcp-b.example.com"],
 		["http://localhost:8788", "http://127.0.0.1:8788"],
 		["http://127.0.0.1:8790", "http://localhost:8790"],
-	])("signs in and serves MCP on %s, then on %s", async (first, second) => {
+	])("signs in and serves every lane on %s, then on %s", async (first, second) => {
 		const one = await useOrigin(first);
 		const two = await useOrigin(second);
 
-		// Each token works where it was issued and nowhere else (RFC 8707 audience).
-		for (const [token, origin, status] of [
-			[one.signedIn.accessToken, second, 401],
-			[two.signedIn.accessToken, first, 401],
-			[two.signedIn.accessToken, second, 200],
-		] as const) {
-			const response = await send(
-				new Request(new URL("/mcp", origin), { method: "POST", headers: legacyHeaders(token), body: initializeBody() }),
-			);
-			expect(response.status, `${origin} with a token from the other origin`).toBe(status);
-			await response.body?.cancel();
-		}
-		// Refresh tokens too.
-		const refreshed = await two.flow.refresh(two.signedIn.clientId, two.signedIn.refreshToken);
-		expect(refreshed.status).toBe(200);
+		// Each token works where it was issued and nowhere else (RFC 8707 audience), on every lane.
+		expect(await statusesAt(second, one.signedIn.accessToken)).toEqual([401, 401, 401]);
+		expect(await statusesAt(first, two.signedIn.accessToken)).toEqual([401, 401, 401]);
+		expect(await statusesAt(first, one.signedIn.accessToken)).toEqual([200, 202, 200]);
+		// Refresh tokens too: at home, not at the other origin.
+		expect((await two.flow.refresh(two.signedIn.clientId, two.signedIn.refreshToken)).status).toBe(200);
+		const elsewhere = new OAuthFlow({ origin: second, send });
+		expect((await elsewhere.refresh(one.signedIn.clientId, one.signedIn.refreshToken)).status).toBe(400);
 	});
 });

@@ -6,7 +6,7 @@
  * 1. browser Origins that are not allowed get 403 (MCP transports §Security: DNS rebinding;
  *    the Host check ran before the OAuth provider, in index.ts);
  * 2. the connection's view (toolsets, read-only) is parsed: bad values get 400;
- * 3. the body is read with a limit (413) and peeked at;
+ * 3. the body is read with a limit (413) and peeked at: a POST whose body is not JSON gets 400;
  * 4. the lane is chosen, by the MCP spec's backward-compatibility rule (the SDK's own
  *    classifier): a request carrying the 2026-07-28 `_meta` envelope goes to the stateless lane,
  *    everything else (initialize, Mcp-Session-Id, /sse) to the McpAgent lane;
@@ -35,6 +35,7 @@ import { type PeekedBody, peekMessages, toolName } from "./messages";
 import { isAllowedOrigin } from "./origin";
 import { jsonError, jsonRpcError, overLimit, sessionNotFound } from "./responses";
 import { randomSessionId, signSessionId, verifySessionId } from "./session-id";
+import { checkSseMessage } from "./sse-message";
 import { parseView } from "./view";
 
 type Handler = { fetch(request: Request, env: Env, ctx: ExecutionContext): Promise<Response> };
@@ -85,6 +86,10 @@ export function guardMcp(transport: AgentTransport, agentLane: (config: Config) 
 			const body = await readBody(request);
 			if (body === TOO_LARGE) return jsonRpcError(413, -32600, `Request body too large. Maximum size is ${MAX_BODY_BYTES} bytes.`);
 			const peeked = peekMessages(body);
+			// Every lane answers a body that is not JSON the same way (McpAgent's SSE transport would
+			// fail on it with an uncaught error, and the era of such a request cannot be told).
+			if (request.method === "POST" && peeked.parsed === undefined)
+				return jsonRpcError(400, -32700, "Parse error: the body is not valid JSON.");
 
 			const stateless = transport === "streamable-http" && (await isModernRequest(request, peeked));
 
@@ -138,7 +143,7 @@ export function guardMcp(transport: AgentTransport, agentLane: (config: Config) 
 			ctx.props = sessionProps;
 			return transport === "streamable-http"
 				? agentStreamableHttp({ request, url, headers, forward, config, grant, env, ctx, handler: agentLane(config) })
-				: agentSse({ request, url, forward, config, grant, env, ctx, handler: agentLane(config) });
+				: agentSse({ request, url, forward, config, grant, env, ctx, handler: agentLane(config), peeked });
 		},
 	};
 }
@@ -232,12 +237,17 @@ async function agentStreamableHttp(call: AgentCall & { headers: Headers }): Prom
 	});
 }
 
-async function agentSse(call: AgentCall): Promise<Response> {
-	const { request, url, forward, config, grant, env, ctx, handler } = call;
+async function agentSse(call: AgentCall & { peeked: PeekedBody }): Promise<Response> {
+	const { request, url, forward, config, grant, env, ctx, handler, peeked } = call;
 	const presented = url.searchParams.get("sessionId");
 	if (presented !== null) {
 		const sessionId = await verifySessionId(config.sessionSecret, grant, presented);
 		if (!sessionId) return sessionNotFound();
+		// One JSON-RPC message, or the SSE transport fails with an uncaught error (sse-message.ts).
+		if (request.method === "POST") {
+			const refused = checkSseMessage(peeked);
+			if (refused) return refused;
+		}
 		// McpAgent names the session's Durable Object by the id it is given: give it the signed one,
 		// which is what the client will post back.
 		return handler.fetch(forward(url), env, ctx);

@@ -1,7 +1,9 @@
 /**
  * A first look at a POST's JSON-RPC content: enough for the guard to route it, check scopes and
- * count tool calls. Malformed bodies yield no messages and are answered by the lane's transport.
+ * count tool calls. Malformed bodies yield no messages and are answered by the lane's transport
+ * (or by the guard, for the SSE transport, which does not answer them).
  */
+import { JSONRPCMessageSchema } from "@modelcontextprotocol/sdk/types.js";
 
 export interface RpcMessage {
 	method?: unknown;
@@ -37,4 +39,9 @@ export function toolName(message: RpcMessage): string {
 	const params = message.params;
 	if (typeof params === "object" && params !== null && "name" in params && typeof params.name === "string") return params.name;
 	return "";
+}
+
+/** One JSON-RPC message as the MCP SDK (and so McpAgent's SSE transport) accepts it. */
+export function isJsonRpcMessage(value: unknown): boolean {
+	return JSONRPCMessageSchema.safeParse(value).success;
 }
