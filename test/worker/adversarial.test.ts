@@ -392,10 +392,10 @@ const HTTP_CASES: HttpCase[] = [
 		"https://app.example/cb#fragment",
 	].map(
 		(uri): HttpCase => ({
-			name: `registration with the redirect URI ${uri}: invalid_redirect_uri or invalid_client_metadata, nothing stored`,
+			name: `registration with the redirect URI ${uri}: invalid_redirect_uri (RFC 7591 §3.2.2), nothing stored`,
 			given: "nothing",
 			attack: () => ({ method: "POST", path: "/register", json: { ...REGISTRATION, redirect_uris: [uri] } }),
-			expect: { status: 400, via: "json", error: "invalid_client_metadata" },
+			expect: { status: 400, via: "json", error: "invalid_redirect_uri" },
 		}),
 	),
 	...[
@@ -752,9 +752,10 @@ const MCP_CASES: McpCase[] = [
 		as: { outsider: true },
 		attack: { rpc: { method: "tools/call", params: CREATE_ISSUE } },
 		expect: {
-			"legacy-mcp": { status: 200, toolRefusal: "Tool create_issue disabled" },
-			"legacy-sse": { status: 202, toolRefusal: "Tool create_issue disabled" },
-			modern: { status: 200, rpcError: -32602 },
+			// Both lanes let the call reach invoke.ts, which refuses it and records the refusal (audit).
+			"legacy-mcp": { status: 200, toolRefusal: "limited to allowed GitHub accounts" },
+			"legacy-sse": { status: 202, toolRefusal: "limited to allowed GitHub accounts" },
+			modern: { status: 200, toolRefusal: "limited to allowed GitHub accounts" },
 		},
 	},
 	// --- the caller travels from the guard, never from the client ---

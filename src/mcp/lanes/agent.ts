@@ -40,15 +40,35 @@ export interface SessionState {
 }
 
 /** Whether agents' bridged message header (base64 JSON-RPC) holds at least one request. */
-function carriesRequest(header: string | null): boolean {
-	if (!header) return false;
+/** The JSON-RPC messages agents carries in its bridge header (base64 JSON), or none. */
+function bridgedMessages(header: string | null): Record<string, unknown>[] {
+	if (!header) return [];
 	try {
-		const parsed: unknown = JSON.parse(new TextDecoder().decode(Uint8Array.from(atob(header), (c) => c.charCodeAt(0))));
-		const messages = Array.isArray(parsed) ? parsed : [parsed];
-		return messages.some((message) => typeof message === "object" && message !== null && "method" in message && "id" in message);
+		return messagesOf(JSON.parse(new TextDecoder().decode(Uint8Array.from(atob(header), (c) => c.charCodeAt(0)))));
 	} catch {
-		return false;
+		return [];
 	}
+}
+
+function messagesOf(body: unknown): Record<string, unknown>[] {
+	return (Array.isArray(body) ? body : [body]).filter((item): item is Record<string, unknown> => typeof item === "object" && item !== null);
+}
+
+/** Whether a message is a request (it has a method and an id: an answer will follow). */
+function carriesRequest(messages: Record<string, unknown>[]): boolean {
+	return messages.some((message) => "method" in message && "id" in message);
+}
+
+/** The tools a batch of messages calls by name. */
+function calledTools(messages: Record<string, unknown>[]): Set<string> {
+	const names = new Set<string>();
+	for (const message of messages) {
+		const params = message.params;
+		if (message.method === "tools/call" && typeof params === "object" && params !== null && "name" in params && typeof params.name === "string") {
+			names.add(params.name);
+		}
+	}
+	return names;
 }
 
 /** What the session stores about its grant: a reference, no secret. */
@@ -119,8 +139,9 @@ export class GitHubMcpAgent extends McpAgent<Env, SessionState, SessionProps> {
 	/** Streamable HTTP: every request reaches the session as a WebSocket connect with its headers. */
 	override async onConnect(...args: Parameters<McpAgent<Env, SessionState, SessionProps>["onConnect"]>): Promise<void> {
 		const [connection, { request }] = args;
-		const caller = await this.#beforeRequest(request.headers.get(CALLER_HEADER));
-		this.#primeStream(connection, request);
+		const messages = bridgedMessages(request.headers.get(BRIDGED_MESSAGE_HEADER));
+		const caller = await this.#beforeRequest(request.headers.get(CALLER_HEADER), messages);
+		this.#primeStream(connection, request, messages);
 		return withCompletionContext(this.#callerContext(caller), () => super.onConnect(...args));
 	}
 
@@ -131,12 +152,16 @@ export class GitHubMcpAgent extends McpAgent<Env, SessionState, SessionProps> {
 	 * Clients of earlier revisions may not expect an event without a message, so they get none. The
 	 * Worker forwards the frame verbatim, ahead of the responses the transport writes next.
 	 */
-	#primeStream(connection: Parameters<McpAgent<Env, SessionState, SessionProps>["onConnect"]>[0], request: Request): void {
+	#primeStream(
+		connection: Parameters<McpAgent<Env, SessionState, SessionProps>["onConnect"]>[0],
+		request: Request,
+		messages: Record<string, unknown>[],
+	): void {
 		if (this.getTransportType() !== "streamable-http" || request.headers.get(BRIDGED_METHOD_HEADER) !== "POST") return;
 		const version = request.headers.get("mcp-protocol-version");
 		if (!version || version < PRIMING_SINCE) return;
 		// Notifications and responses alone get 202 and no stream.
-		if (!carriesRequest(request.headers.get(BRIDGED_MESSAGE_HEADER))) return;
+		if (!carriesRequest(messages)) return;
 		connection.send(
 			JSON.stringify({
 				type: "cf_mcp_agent_event",
@@ -148,7 +173,7 @@ export class GitHubMcpAgent extends McpAgent<Env, SessionState, SessionProps> {
 	/** HTTP+SSE: every POST to /sse/message. */
 	override async onSSEMcpMessage(...args: Parameters<McpAgent<Env, SessionState, SessionProps>["onSSEMcpMessage"]>): Promise<Error | null> {
 		const header = args[2]?.requestInfo?.headers?.[CALLER_HEADER];
-		const caller = await this.#beforeRequest(Array.isArray(header) ? header[0] : header);
+		const caller = await this.#beforeRequest(Array.isArray(header) ? header[0] : header, messagesOf(args[1]));
 		return withCompletionContext(this.#callerContext(caller), () => super.onSSEMcpMessage(...args));
 	}
 
@@ -187,21 +212,31 @@ export class GitHubMcpAgent extends McpAgent<Env, SessionState, SessionProps> {
 			.catch(() => {});
 	}
 
-	async #beforeRequest(header: string | null | undefined): Promise<Caller | null> {
+	/**
+	 * Before the SDK sees a request: what this caller may see. Listing follows the caller's scopes,
+	 * view and (for a tools/list) the allow-list; a tool the request calls by name is let through
+	 * to invoke.ts whatever the listing says, which refuses it if hidden and records the refusal.
+	 */
+	async #beforeRequest(header: string | null | undefined, messages: Record<string, unknown>[]): Promise<Caller | null> {
 		const caller = decodeCaller(header);
 		await this.#noteActivity();
 		if (!caller || !this.#registered) return caller;
-		const config = readConfig(this.env);
-		const restrictedAllowed = await mayListRestrictedTools(config.writeAllowList, caller, () => this.#github(caller));
+		// Only a listing asks the allow-list (a GitHub request, cached briefly): add, whoami and the
+		// rest never wait for GitHub here.
+		if (messages.some((message) => message.method === "tools/list")) {
+			const config = readConfig(this.env);
+			this.#restrictedAllowed = await mayListRestrictedTools(config.writeAllowList, caller, () => this.#github(caller));
+		}
+		const called = calledTools(messages);
 		let changed = false;
 		for (const tool of TOOLS) {
 			const registered = this.#registered.tools.get(tool.name);
-			const visible = toolInView(tool, caller) && (!tool.restricted || restrictedAllowed);
-			if (registered && registered.enabled !== visible) {
-				// Set directly: the SDK's enable()/disable() would notify the client on every request.
-				registered.enabled = visible;
-				changed = true;
-			}
+			if (!registered) continue;
+			const visible = toolInView(tool, caller) && (!tool.restricted || this.#restrictedAllowed);
+			if (this.#visible.get(tool.name) !== visible) changed = true;
+			this.#visible.set(tool.name, visible);
+			// Set directly: the SDK's enable()/disable() would notify the client on every request.
+			registered.enabled = visible || called.has(tool.name);
 		}
 		const resources = new Set(visibleResources(caller).map((resource) => resource.name));
 		for (const [name, registered] of this.#registered.resources) registered.enabled = resources.has(name);
@@ -210,6 +245,10 @@ export class GitHubMcpAgent extends McpAgent<Env, SessionState, SessionProps> {
 		this.#listedOnce = true;
 		return caller;
 	}
+
+	/** What this session last showed (tools/list), and the allow-list's last answer. */
+	#visible = new Map<string, boolean>();
+	#restrictedAllowed = false;
 
 	async #noteActivity(): Promise<void> {
 		const now = Date.now();
