@@ -4,7 +4,7 @@
  * name the setting and how to fix it, never its value. Then what a misconfigured deployment shows.
  */
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { ConfigError, isLoopbackHost, parseList, readConfig, readPublicConfig } from "../../src/config";
+import { ConfigError, isLoopbackHost, parseList, readConfig, readGithubSignInConfig, readPublicConfig } from "../../src/config";
 import { fromAddress } from "../support/client-address";
 import { captureConsole } from "../support/console-capture";
 import { discard } from "../support/mcp-wire";
@@ -43,7 +43,8 @@ function expectRefused(setting: string, value: string, read: (env: object) => un
 }
 
 describe("readConfig: the structured configuration", () => {
-	it("the three secrets alone: every default", () => {
+	it("the three secrets alone: every default (the GitHub app's credentials are the GitHub provider's own settings)", () => {
+		expect(readGithubSignInConfig(VALID)).toMatchObject({ clientId: VALID.GITHUB_CLIENT_ID, clientSecret: VALID.GITHUB_CLIENT_SECRET });
 		expect(readConfig(VALID)).toEqual({
 			allowedOrigins: [],
 			allowedHosts: [],
@@ -52,8 +53,6 @@ describe("readConfig: the structured configuration", () => {
 			maxSessionsPerGrant: 10,
 			auditRetentionDays: 90,
 			github: {
-				clientId: VALID.GITHUB_CLIENT_ID,
-				clientSecret: VALID.GITHUB_CLIENT_SECRET,
 				baseUrl: "https://github.com",
 				apiUrl: "https://api.github.com",
 				appSlug: null,
@@ -92,8 +91,9 @@ describe("readConfig: the structured configuration", () => {
 	});
 
 	it("ignores bindings and non-string values instead of stringifying them", () => {
-		expect(configError({ ...VALID, GITHUB_CLIENT_SECRET: { secret: "object-value" } }).message).toMatch(/GITHUB_CLIENT_SECRET is not set/);
-		expect(configError({ ...VALID, GITHUB_CLIENT_SECRET: { secret: "object-value" } }).message).not.toContain("object-value");
+		const error = configError({ ...VALID, GITHUB_CLIENT_SECRET: { secret: "object-value" } }, readGithubSignInConfig);
+		expect(error.message).toMatch(/GITHUB_CLIENT_SECRET is not set/);
+		expect(error.message).not.toContain("object-value");
 		expect(readConfig({ ...VALID, OAUTH_KV: { get() {} }, MCP_OBJECT: {} }).allowedHosts).toEqual([]);
 	});
 
@@ -295,7 +295,7 @@ describe("GitHub settings", () => {
 		["GITHUB_CLIENT_SECRET", "", /GITHUB_CLIENT_SECRET is empty/],
 		["GITHUB_CLIENT_SECRET", "   ", /GITHUB_CLIENT_SECRET is empty/],
 	] as const)("%s %j: refused, with how to fix it", (setting, value, message) => {
-		const text = configError({ ...VALID, [setting]: value }).issues.join(" ");
+		const text = configError({ ...VALID, [setting]: value }, readGithubSignInConfig).issues.join(" ");
 		expect(text).toMatch(message);
 		expect(text).toMatch(/\.dev\.vars|wrangler secret put/);
 	});
@@ -332,9 +332,8 @@ describe("errors", () => {
 			ALLOWED_HOSTS: "https://host-visible-nowhere",
 			SESSION_IDLE_DAYS: "forever-and-ever",
 		});
-		expect(error.issues.length).toBeGreaterThanOrEqual(4);
-		for (const setting of ["GITHUB_CLIENT_SECRET", "SESSION_SECRET", "ALLOWED_HOSTS", "SESSION_IDLE_DAYS"])
-			expect(error.message).toContain(setting);
+		expect(error.issues.length).toBeGreaterThanOrEqual(3);
+		for (const setting of ["SESSION_SECRET", "ALLOWED_HOSTS", "SESSION_IDLE_DAYS"]) expect(error.message).toContain(setting);
 		for (const value of ["id-visible-nowhere", "tiny-secret", "host-visible-nowhere", "forever-and-ever"])
 			expect(error.message).not.toContain(value);
 		expect(error.name).toBe("ConfigError");
