@@ -153,7 +153,7 @@ export default defineConfig({
 			{
 				test: {
 					name: "node",
-					include: ["test/e2e/**/*.test.ts", "test/standin/**/*.test.ts", "test/seam/**/*.node.test.ts"],
+					include: ["test/e2e/**/*.test.ts", "test/standin/**/*.test.ts", "test/seam/**/*.node.test.ts", "test/docs/**/*.test.ts"],
 					environment: "node",
 					testTimeout: 60_000,
 					hookTimeout: 120_000,

@@ -1,5 +1,5 @@
 /**
- * TEMPLATE: what a template user renames. The server's name and version (shown to MCP clients
+ * What a template user renames, each marked below. The server's name and version (shown to MCP clients
  * and on every page), the instructions clients give the model, the User-Agent this server sends to
  * GitHub, and the key clients use for it in their `mcpServers` configuration.
  */

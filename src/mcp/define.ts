@@ -64,8 +64,7 @@ export interface ToolDefinition<I extends Shape = Shape, O extends Shape | undef
 	 */
 	annotations: ToolAnnotations;
 	/**
-	 * A call that works against the GitHub stand-in's seed data: shown in the README's tool table,
-	 * and run by the tests on both lanes (every tool's example must succeed and match its
+	 * A call that works against the GitHub stand-in's seed data, run by the tests on both lanes (every tool's example must succeed and match its
 	 * outputSchema), so a new tool is tested by being defined. `<scratch>` in a string argument is
 	 * replaced by a repository of the test's own.
 	 */
