@@ -1,9 +1,11 @@
 /**
  * Two test projects, both offline:
  * - `worker`: inside workerd (@cloudflare/vitest-plugin) with the real KV and Durable Object,
- *   configured from wrangler.jsonc and pointed at the local GitHub stand-in.
+ *   configured from wrangler.jsonc and pointed at the local GitHub stand-in. It runs the sources
+ *   (src/index.ts) through Vite, without the build's module substitutions (scripts/build/levers.mjs):
+ *   its test clients use the MCP SDK v2 client, which the build stubs out of the Worker.
  * - `node`: end-to-end tests that drive a real `wrangler dev` with real MCP clients, and the
- *   stand-in's own tests.
+ *   stand-in's own tests. `wrangler dev` runs the build that ships (scripts/build/).
  * test/global-setup.ts starts one GitHub stand-in for the run.
  */
 import { cloudflareTest } from "@cloudflare/vitest-plugin";
@@ -18,6 +20,8 @@ export default defineConfig({
 					cloudflareTest(({ inject }) => {
 						const standIn = inject("githubStandIn");
 						return {
+							// The sources, not wrangler.jsonc's `main` (the build's output).
+							main: "./src/index.ts",
 							wrangler: { configPath: "./wrangler.jsonc" },
 							miniflare: {
 								bindings: {
