@@ -46,6 +46,30 @@ export const LEVERS = [
 		risk: "low: our McpAgent runs an SDK v1 server; agents' `createMcpHandler` is unused (the stateless lane calls the SDK's own handler)",
 		substitutions: [{ specifier: "@modelcontextprotocol/server", from: /\/node_modules\/agents\//, to: "src/stubs/mcp-server-v2.ts" }],
 	},
+	{
+		id: "zod-locales",
+		title: "zod's error-message locales → English only",
+		removes: "zod's 48 non-English locales, which `export * as locales` puts in every bundle that imports `z`",
+		risk: "none here: zod's default (English) messages are unchanged; `z.locales` keeps only `en`",
+		substitutions: [{ specifier: "../locales/index.js", from: /\/node_modules\/zod\/v4\//, to: "src/stubs/zod-locales.ts" }],
+	},
+	{
+		id: "zod-compile",
+		title: "zod's ahead-of-time compiler (`z.compile`) → stub",
+		removes: "zod's opt-in compiler, which generates parsers with `new Function` (forbidden in Workers) and which nothing here calls",
+		risk: "low: `z.compile()` still returns the schema on zod's runtime parser, as zod does wherever code generation is unavailable",
+		substitutions: [{ specifier: "./compile.js", from: /\/node_modules\/zod\/v4\/core\//, to: "src/stubs/zod-compile.ts" }],
+	},
+	{
+		id: "zod-v3",
+		title: "MCP SDK v1's zod 3 support (`zod/v3`, zod-to-json-schema) → stubs",
+		removes: "zod's v3 compatibility layer and zod-to-json-schema, used by SDK v1 only for schemas written with zod 3",
+		risk: "low: every schema here is zod 4 (src/mcp/define.ts); a zod 3 schema would fail at registration with a clear error",
+		substitutions: [
+			{ specifier: "zod/v3", from: /\/node_modules\/@modelcontextprotocol\/sdk\//, to: "src/stubs/zod-v3.ts" },
+			{ specifier: "zod-to-json-schema", from: /\/node_modules\/@modelcontextprotocol\/sdk\//, to: "src/stubs/zod-to-json-schema.ts" },
+		],
+	},
 ];
 
 /** @param {string} id */
