@@ -61,6 +61,20 @@ export const LEVERS = [
 		substitutions: [{ specifier: "./compile.js", from: /\/node_modules\/zod\/v4\/core\//, to: "src/stubs/zod-compile.ts" }],
 	},
 	{
+		id: "ajv",
+		title: "MCP SDK v1's JSON Schema validator: Ajv → @cfworker/json-schema",
+		removes:
+			"Ajv, ajv-formats and fast-uri, the SDK v1 server's default validator (created with every McpServer); the replacement is the SDK v2 server's own @cfworker/json-schema validator, already in the bundle",
+		risk: "none at run time: Ajv compiles schemas with `new Function`, which Workers forbid, so it could never validate here; agents' McpAgent sends elicitations itself and never reaches it",
+		substitutions: [
+			{
+				specifier: "../validation/ajv-provider.js",
+				from: /\/node_modules\/@modelcontextprotocol\/sdk\//,
+				to: "src/stubs/sdk-v1-validator.ts",
+			},
+		],
+	},
+	{
 		id: "zod-v3",
 		title: "MCP SDK v1's zod 3 support (`zod/v3`, zod-to-json-schema) → stubs",
 		removes: "zod's v3 compatibility layer and zod-to-json-schema, used by SDK v1 only for schemas written with zod 3",
@@ -69,6 +83,13 @@ export const LEVERS = [
 			{ specifier: "zod/v3", from: /\/node_modules\/@modelcontextprotocol\/sdk\//, to: "src/stubs/zod-v3.ts" },
 			{ specifier: "zod-to-json-schema", from: /\/node_modules\/@modelcontextprotocol\/sdk\//, to: "src/stubs/zod-to-json-schema.ts" },
 		],
+	},
+	{
+		id: "capnweb",
+		title: "agents' Cap'n Web RPC (`capnweb`) → stub",
+		removes: "capnweb, agents' RPC-over-WebSocket transport for `@callable` methods",
+		risk: "low: this server's agents are reached only over MCP (/mcp, /sse); a Cap'n Web upgrade would fail with a clear error",
+		substitutions: [{ specifier: "capnweb", from: /\/node_modules\/agents\//, to: "src/stubs/capnweb.ts" }],
 	},
 ];
 
