@@ -16,7 +16,9 @@
 
 /**
  * @typedef {{ specifier: string, from?: RegExp, to: string }} Substitution
- * @typedef {{ id: string, title: string, removes: string, risk: string, substitutions: Substitution[], undo?: Substitution[] }} Lever
+ * A lever is either a set of substitutions the build makes, or (`inSource`) a change in the sources
+ * whose `undo` substitutions rebuild the code as it was, for measuring it.
+ * @typedef {{ id: string, title: string, removes: string, risk: string, substitutions: Substitution[], inSource?: boolean, undo?: Substitution[] }} Lever
  */
 
 /** @type {readonly Lever[]} */
@@ -90,6 +92,16 @@ export const LEVERS = [
 		removes: "capnweb, agents' RPC-over-WebSocket transport for `@callable` methods",
 		risk: "low: this server's agents are reached only over MCP (/mcp, /sse); a Cap'n Web upgrade would fail with a clear error",
 		substitutions: [{ specifier: "capnweb", from: /\/node_modules\/agents\//, to: "src/stubs/capnweb.ts" }],
+	},
+	{
+		id: "lazy-2026-lane",
+		title: "the 2026-07-28 lane (MCP SDK v2 server) loads on first use",
+		removes:
+			"nothing from the bundle (esbuild's lazy-init wrappers add a little): it moves the SDK v2 server's load, its protocol schemas included, from every isolate's start-up to the first /mcp request",
+		risk: "none in behaviour (the same modules run); the first /mcp request of an isolate pays the load",
+		inSource: true,
+		substitutions: [],
+		undo: [{ specifier: "../lanes/load-modern", from: /\/src\/mcp\/guard\//, to: "bench/variants/eager-modern-lane.ts" }],
 	},
 ];
 
