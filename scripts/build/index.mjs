@@ -12,7 +12,7 @@
  * CLI: node scripts/build/index.mjs [--outdir DIR] [--without LEVER,…] [--no-minify] [--metafile]
  */
 import { mkdirSync, renameSync, writeFileSync } from "node:fs";
-import { createRequire } from "node:module";
+import { builtinModules, createRequire } from "node:module";
 import { basename, dirname, join, relative, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { LEVERS, leverById } from "./levers.mjs";
@@ -67,6 +67,20 @@ export function substitutionsPlugin(substitutions) {
 }
 
 /**
+ * Node's built-in modules imported without the `node:` prefix (as some dependencies still do)
+ * are the runtime's too, under nodejs_compat: wrangler's bundler rewrites them the same way.
+ * @type {import("esbuild").Plugin}
+ */
+const nodeBuiltinsPlugin = {
+	name: "node-builtins",
+	setup(build) {
+		const bare = builtinModules.filter((name) => !name.startsWith("_") && !name.startsWith("node:"));
+		const filter = new RegExp(`^(${bare.map((name) => name.replace(/[/]/g, "\\/")).join("|")})$`);
+		build.onResolve({ filter }, (args) => ({ path: `node:${args.path}`, external: true }));
+	},
+};
+
+/**
  * @typedef {{ outdir?: string, without?: readonly string[], minify?: boolean, metafile?: boolean, entry?: string }} BuildOptions
  * @typedef {{ file: string, bytes: number, metafile: import("esbuild").Metafile | undefined }} BuildResult
  */
@@ -100,7 +114,7 @@ export async function buildWorker({ outdir = DEFAULT_OUTDIR, without = [], minif
 		sourcemap: "linked",
 		metafile,
 		logLevel: "silent",
-		plugins: [substitutionsPlugin(substitutions)],
+		plugins: [substitutionsPlugin(substitutions), nodeBuiltinsPlugin],
 	});
 	mkdirSync(outdir, { recursive: true });
 	let bytes = 0;
