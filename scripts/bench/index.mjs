@@ -23,7 +23,7 @@ import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { OFFLINE_ENV, PROJECT_ROOT } from "../wrangler-dev.mjs";
 import { measureLevers } from "./levers.mjs";
-import { interleavedLatency, repeatTimed, startupCpu, summarize, throughput, timed } from "./measure.mjs";
+import { interleavedLatency, RAISED_PRIORITY, repeatTimed, startupCpu, summarize, throughput, timed } from "./measure.mjs";
 import { ROWS, readPreviousRun, renderReport } from "./report.mjs";
 import {
 	ADD,
@@ -61,7 +61,10 @@ function machineLoad() {
 		busy = ps
 			.split("\n")
 			.map((line) => /^\s*([\d.]+)\s+(\d+)\s+(.*)$/.exec(line))
-			.filter((match) => match && Number(match[1]) >= 5 && Number(match[2]) !== process.pid && !/\bps -eo\b/.test(match[3] ?? ""))
+			.filter(
+				(match) =>
+					match && Number(match[1]) >= 5 && ![process.pid, process.ppid].includes(Number(match[2])) && !/\bps -eo\b/.test(match[3] ?? ""),
+			)
 			.slice(0, 5)
 			.map((match) => `${match?.[3]?.replace(/\s+/g, " ").slice(0, 60)} (${match?.[1]}% CPU)`);
 	} catch {
@@ -197,6 +200,7 @@ async function main() {
 			plan: PLAN,
 			deployed,
 			levers,
+			raisedPriority: RAISED_PRIORITY,
 			flows,
 			...measured,
 			previous: readPreviousRun(existsSync(benchmarks) ? readFileSync(benchmarks, "utf8") : null),

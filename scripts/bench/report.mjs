@@ -14,7 +14,7 @@
  *   date: string, machine: string, machineLoad: { start: string, end: string, busy: string[] },
  *   plan: { calls: number, round: number, sessions: number, flows: number, seconds: number, startupRounds: number },
  *   deployed: { raw: number, gzip: number },
- *   levers: MeasuredVariant[],
+ *   levers: MeasuredVariant[], raisedPriority: boolean,
  *   latency: Record<string, Summary>,
  *   setup: Record<string, Summary>,
  *   flows: Summary,
@@ -86,7 +86,7 @@ function targetsSection(results) {
 	const gzipKib = results.deployed.gzip / 1024;
 	const lines = [
 		`- **Bundle ≤ ${BUNDLE_TARGET_KIB} KiB gzip** (aim ${BUNDLE_AIM_KIB}): ${verdict(gzipKib <= BUNDLE_TARGET_KIB)}, ${kib(results.deployed.gzip)} as \`wrangler deploy\` uploads it; aim ${gzipKib <= BUNDLE_AIM_KIB ? "met" : "not met"}.`,
-		`- **Start-up CPU ≤ ${STARTUP_TARGET_MS} ms**: ${verdict((shipped?.startup ?? Number.POSITIVE_INFINITY) <= STARTUP_TARGET_MS)}, ${ms(shipped?.startup ?? Number.NaN)} ms (median of ${shipped?.startupRuns.length ?? 0}; runs: ${(shipped?.startupRuns ?? []).map((run) => run.toFixed(1)).join(", ")} ms).`,
+		`- **Start-up CPU ≤ ${STARTUP_TARGET_MS} ms**: ${verdict((shipped?.startup ?? Number.POSITIVE_INFINITY) <= STARTUP_TARGET_MS)} by the median, ${ms(shipped?.startup ?? Number.NaN)} ms (runs: ${(shipped?.startupRuns ?? []).map((run) => run.toFixed(1)).join(", ")} ms; the least disturbed, ${ms(Math.min(...(shipped?.startupRuns ?? [Number.NaN])))} ms).`,
 		`- **2026-07-28 lane, \`add\`, p50 ≤ ${MODERN_RATIO_TARGET}× the Worker + Durable Object floor**: ${verdict(modern / floorDo <= MODERN_RATIO_TARGET)}, ${ms(modern)} ms = ${ratio(modern / floorDo)} floor-do; aim (≤ ${MODERN_RATIO_TARGET}× the bare Worker floor) ${modern / floor <= MODERN_RATIO_TARGET ? "met" : "not met"}: ${ratio(modern / floor)} floor.`,
 	];
 	for (const row of [ROWS.legacyMcpAdd, ROWS.legacySseAdd]) {
@@ -119,13 +119,13 @@ function leversSection(results) {
 			: variant.without.length === 0 && !variant.minify
 				? "wrangler's `minify`, applied by scripts/build/ (source maps keep stack traces readable)."
 				: "";
-		return `| ${variant.name} | ${kib(variant.raw)} | ${kib(variant.gzip)} | ${ms(variant.startup)} | ${gain} | ${about} |`;
+		return `| ${variant.name} | ${kib(variant.raw)} | ${kib(variant.gzip)} | ${ms(variant.startup)} (${ms(Math.min(...variant.startupRuns))}) | ${gain} | ${about} |`;
 	});
 	return `## Build levers
 
-Each row is the Worker built by \`scripts/build/\` as it ships but with one lever left out (so the last-but-one columns say what that lever buys in the shipped build), then with none. Start-up CPU is the median of ${results.plan.startupRounds} \`wrangler check startup\` runs per build, interleaved across builds. The levers are defined, with their reasons, in \`scripts/build/levers.mjs\`.
+Each row is the Worker built by \`scripts/build/\` as it ships but with one lever left out (so the last-but-one columns say what that lever buys in the shipped build), then with none. Start-up CPU is the median of ${results.plan.startupRounds} \`wrangler check startup\` runs per build, interleaved across builds${results.raisedPriority ? ", each at a raised scheduling priority (`nice -n -10`) so that other processes disturb it less" : ""}. The levers are defined, with their reasons, in \`scripts/build/levers.mjs\`.
 
-| build | raw | gzip | start-up CPU (ms) | left out, the build grows by | the lever |
+| build | raw | gzip | start-up CPU, median (min), ms | left out, the build grows by | the lever |
 | --- | --- | --- | --- | --- | --- |
 ${rows.join("\n")}
 `;
