@@ -50,21 +50,35 @@ const PLAN = {
 };
 const log = (/** @type {string} */ line) => console.log(line);
 
+/** This process and its ancestors (npm, its shell): not "other load". */
+function ownProcesses() {
+	const pids = new Set([process.pid]);
+	for (let pid = process.ppid; pid > 1 && !pids.has(pid); ) {
+		pids.add(pid);
+		try {
+			// /proc/<pid>/stat: "pid (comm) state ppid …"; comm may hold spaces, so read after the last ")".
+			const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+			pid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+		} catch {
+			break;
+		}
+	}
+	return pids;
+}
+
 /** Load average, and the busiest processes that are not this bench, for the report. */
 function machineLoad() {
 	const average = loadavg()
 		.map((value) => value.toFixed(2))
 		.join(" / ");
 	let busy = [];
+	const own = ownProcesses();
 	try {
 		const ps = execFileSync("ps", ["-eo", "pcpu=,pid=,args=", "--sort=-pcpu"], { encoding: "utf8" });
 		busy = ps
 			.split("\n")
 			.map((line) => /^\s*([\d.]+)\s+(\d+)\s+(.*)$/.exec(line))
-			.filter(
-				(match) =>
-					match && Number(match[1]) >= 5 && ![process.pid, process.ppid].includes(Number(match[2])) && !/\bps -eo\b/.test(match[3] ?? ""),
-			)
+			.filter((match) => match && Number(match[1]) >= 5 && !own.has(Number(match[2])) && !/\bps -eo\b/.test(match[3] ?? ""))
 			.slice(0, 5)
 			.map((match) => `${match?.[3]?.replace(/\s+/g, " ").slice(0, 60)} (${match?.[1]}% CPU)`);
 	} catch {
@@ -89,7 +103,7 @@ function deployedSize() {
 	}
 }
 
-/** @param {string} token @param {{ ours: string, floor: string, floorDo: string, minimal: string }} origins */
+/** @param {string} token @param {{ ours: string, floor: string, floorDo: string, floorLimit: string, minimal: string }} origins */
 async function measureServers(token, origins) {
 	const mcp = `${origins.ours}/mcp`;
 	log("Session setup (2025 lane) and first calls (both lanes)…");
@@ -123,6 +137,7 @@ async function measureServers(token, origins) {
 	const minimal = await openLegacySession(`${origins.minimal}/mcp`, await signInMinimal(origins.minimal));
 	const floor = floorClient(`${origins.floor}/mcp`);
 	const floorDo = floorClient(`${origins.floorDo}/mcp`);
+	const floorLimit = floorClient(`${origins.floorLimit}/mcp`);
 	/** @param {{ call: import("./targets.mjs").CallTool }} client @param {{ tool: string, args: Record<string, unknown> }} target */
 	const calling =
 		(client, { tool, args }) =>
@@ -139,6 +154,7 @@ async function measureServers(token, origins) {
 			[ROWS.minimal]: calling(minimal, ADD),
 			[ROWS.floor]: calling(floor, ADD),
 			[ROWS.floorDo]: calling(floorDo, ADD),
+			[ROWS.floorLimit]: calling(floorLimit, ADD),
 		},
 		{ calls: PLAN.calls, round: PLAN.round },
 	);
@@ -183,7 +199,7 @@ async function main() {
 	log("Bundle as wrangler deploy uploads it…");
 	const deployed = deployedSize();
 
-	log("Starting the GitHub stand-in, our server, the minimal stack and the two floors under wrangler dev…");
+	log("Starting the GitHub stand-in, our server, the minimal stack and the floors under wrangler dev…");
 	const targets = await startTargets();
 	try {
 		log("Full OAuth flow…");

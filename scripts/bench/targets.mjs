@@ -5,7 +5,9 @@
  *   - ours: this Worker as it ships (scripts/build/), with both MCP lanes;
  *   - minimal: McpAgent + OAuthProvider with one tool and no checks (bench/minimal);
  *   - floor: a bare Worker answering each JSON-RPC POST at once (bench/floor);
- *   - floor-do: a Worker forwarding each request to a trivial Durable Object (bench/floor-do).
+ *   - floor-do: a Worker forwarding each request to a trivial Durable Object (bench/floor-do);
+ *   - floor + rate limit: the bare floor plus one rate-limit check (bench/floor-limit), what the
+ *     local emulation of the rate-limiting binding adds to each of our tools/call.
  * Clients: a 2025-era session over /mcp (McpAgent), the same over /sse, 2026-07-28 requests (the
  * stateless lane, each one a self-contained POST), and a plain JSON-RPC POST for the floors.
  * Sign-in is the shared test support's OAuth client (test/support/oauth-flow.ts), the one
@@ -22,7 +24,7 @@ import { buildWorker } from "../build/index.mjs";
 import { startGithubStandIn } from "../github-standin/index.mjs";
 import { PROJECT_ROOT, spawnWranglerDev, waitForHttp } from "../wrangler-dev.mjs";
 
-export const PORTS = { ours: 8891, floor: 8892, floorDo: 8893, standIn: 8894, minimal: 8895 };
+export const PORTS = { ours: 8891, floor: 8892, floorDo: 8893, standIn: 8894, minimal: 8895, floorLimit: 8896 };
 /** The GitHub read tool the bench calls, on a public repository of the stand-in's seed. */
 export const GITHUB_READ = { tool: "get_repo", args: { owner: "octocat", repo: "repo-a-0" } };
 export const ADD = { tool: "add", args: { a: 1, b: 2 } };
@@ -129,6 +131,7 @@ export async function startTargets() {
 			}),
 			floor: await serve({ port: PORTS.floor, name: "floor", config: "bench/floor/wrangler.jsonc", ready: "/" }),
 			floorDo: await serve({ port: PORTS.floorDo, name: "floor-do", config: "bench/floor-do/wrangler.jsonc", ready: "/" }),
+			floorLimit: await serve({ port: PORTS.floorLimit, name: "floor-limit", config: "bench/floor-limit/wrangler.jsonc", ready: "/" }),
 		};
 		return { origins, stop, output: () => output };
 	} catch (error) {
