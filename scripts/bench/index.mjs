@@ -46,7 +46,7 @@ const PLAN = {
 	sessions: QUICK ? 3 : 10, // session setups and first calls measured
 	flows: QUICK ? 2 : 5, // full OAuth flows measured
 	seconds: QUICK ? 2 : 5, // per throughput run
-	startupRounds: QUICK ? 1 : 5, // `wrangler check startup` runs per build
+	startupRounds: QUICK ? 1 : 7, // `wrangler check startup` runs per build
 };
 const log = (/** @type {string} */ line) => console.log(line);
 
@@ -192,7 +192,7 @@ async function main() {
 	if (LEVERS_ONLY) {
 		for (const variant of levers)
 			log(
-				`${variant.name.padEnd(48)} ${(variant.gzip / 1024).toFixed(1)} KiB gzip  ${variant.startup.toFixed(1)} ms  [${variant.startupRuns.map((run) => run.toFixed(1)).join(", ")}]`,
+				`${variant.name.padEnd(48)} ${(variant.gzip / 1024).toFixed(1)} KiB gzip  ${variant.startup.toFixed(1)} ms (median ${variant.startupMedian.toFixed(1)})  [${variant.startupRuns.map((run) => run.toFixed(1)).join(", ")}]`,
 			);
 		return;
 	}
