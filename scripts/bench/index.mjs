@@ -12,6 +12,8 @@
  *   npm run bench -- --quick      shorter run, prints only
  *   npm run bench -- --levers     the build levers only, prints only
  *   npm run bench -- --servers    the servers only (no build levers), prints only
+ *   npm run bench -- --render     BENCHMARKS.md again from the last full run's figures
+ *                                 (build/bench/results.json), after a change to report.mjs
  *
  * Timing lives here, never in the tests. Local figures under workerd are not Cloudflare's: use
  * them to compare, not as absolutes.
@@ -40,6 +42,9 @@ import {
 const QUICK = process.argv.includes("--quick");
 const LEVERS_ONLY = process.argv.includes("--levers");
 const SERVERS_ONLY = process.argv.includes("--servers");
+const RENDER_ONLY = process.argv.includes("--render");
+const RESULTS = join(PROJECT_ROOT, "build", "bench", "results.json");
+const BENCHMARKS = join(PROJECT_ROOT, "BENCHMARKS.md");
 const PLAN = {
 	calls: QUICK ? 60 : 300, // sequential tools/call per latency row
 	round: 20, // calls per row before switching to the next (interleaving)
@@ -185,6 +190,11 @@ function adding(client) {
 }
 
 async function main() {
+	if (RENDER_ONLY) {
+		writeFileSync(BENCHMARKS, renderReport(JSON.parse(readFileSync(RESULTS, "utf8"))));
+		log("BENCHMARKS.md rendered again from build/bench/results.json.");
+		return;
+	}
 	const start = machineLoad();
 	log(`Load average ${start.average}${start.busy.length > 0 ? `; busy: ${start.busy.join("; ")}` : ""}`);
 	if (!SERVERS_ONLY) log(`Build levers: each build, and its start-up CPU (${PLAN.startupRounds} round(s))…`);
@@ -208,8 +218,8 @@ async function main() {
 			token = await signIn(targets.origins.ours);
 		});
 		const measured = await measureServers(token, targets.origins);
-		const benchmarks = join(PROJECT_ROOT, "BENCHMARKS.md");
-		const report = renderReport({
+		/** @type {import("./report.mjs").Results} */
+		const results = {
 			date: new Date().toISOString().slice(0, 10),
 			machine: `${cpus().length} × ${cpus()[0]?.model?.trim() ?? "unknown CPU"}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, Node ${process.version}`,
 			machineLoad: { start: start.average, end: machineLoad().average, busy: start.busy },
@@ -219,12 +229,14 @@ async function main() {
 			raisedPriority: RAISED_PRIORITY,
 			flows,
 			...measured,
-			previous: readPreviousRun(existsSync(benchmarks) ? readFileSync(benchmarks, "utf8") : null),
-		});
+			previous: readPreviousRun(existsSync(BENCHMARKS) ? readFileSync(BENCHMARKS, "utf8") : null),
+		};
+		const report = renderReport(results);
 		console.log(`\n${report}`);
 		if (!QUICK && !SERVERS_ONLY) {
-			writeFileSync(benchmarks, report);
-			log("Written to BENCHMARKS.md.");
+			writeFileSync(RESULTS, JSON.stringify(results));
+			writeFileSync(BENCHMARKS, report);
+			log("Written to BENCHMARKS.md (figures kept in build/bench/results.json).");
 		}
 	} catch (error) {
 		console.error(targets.output().slice(-3000));

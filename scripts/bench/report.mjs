@@ -63,7 +63,11 @@ export function readPreviousRun(markdown) {
 	const date = /Written by `npm run bench` on (\d{4}-\d{2}-\d{2})/.exec(markdown)?.[1];
 	if (!date) return null;
 	/** @type {Record<string, string[]>} */
-	const names = { [ROWS.legacyMcpAdd]: [ROWS.legacyMcpAdd, "ours /mcp"], [ROWS.legacySseAdd]: [ROWS.legacySseAdd, "ours /sse"] };
+	const names = {
+		[ROWS.legacyMcpAdd]: [ROWS.legacyMcpAdd, "ours /mcp"],
+		[ROWS.legacySseAdd]: [ROWS.legacySseAdd, "ours /sse"],
+		[ROWS.minimal]: [ROWS.minimal, "minimal stack /mcp"],
+	};
 	/** @type {PreviousRun["rows"]} */
 	const rows = {};
 	for (const line of markdown.split("\n")) {
@@ -91,6 +95,9 @@ function targetsSection(results) {
 		`- **Start-up CPU ≤ ${STARTUP_TARGET_MS} ms**: ${verdict((shipped?.startup ?? Number.POSITIVE_INFINITY) <= STARTUP_TARGET_MS)}, ${ms(shipped?.startup ?? Number.NaN)} ms, the least disturbed of ${shipped?.startupRuns.length ?? 0} runs (median ${ms(shipped?.startupMedian ?? Number.NaN)} ms; runs: ${(shipped?.startupRuns ?? []).map((run) => run.toFixed(1)).join(", ")} ms).`,
 		`- **2026-07-28 lane, \`add\`, p50 ≤ ${MODERN_RATIO_TARGET}× the Worker + Durable Object floor**: ${verdict(modern / floorDo <= MODERN_RATIO_TARGET)}, ${ms(modern)} ms = ${ratio(modern / floorDo)} floor-do; aim (≤ ${MODERN_RATIO_TARGET}× the bare Worker floor) ${modern / floor <= MODERN_RATIO_TARGET ? "met" : "not met"}: ${ratio(modern / floor)} floor. Context: the guard's rate-limit check alone is a Durable Object round trip under \`wrangler dev\` (floor + rate limit = ${ratio(floorLimit / floor)} floor), so here the lane is ${ratio(modern / floorLimit)} that floor.`,
 	];
+	const minimalNow = latency[ROWS.minimal]?.p50 ?? Number.NaN;
+	const minimalThen = previous?.rows[ROWS.minimal];
+	const limitCost = (latency[ROWS.floorLimit]?.p50 ?? Number.NaN) - floor;
 	for (const row of [ROWS.legacyMcpAdd, ROWS.legacySseAdd]) {
 		const now = latency[row];
 		const before = previous?.rows[row];
@@ -101,7 +108,7 @@ function targetsSection(results) {
 		}
 		const nowRatio = now.p50 / floor;
 		lines.push(
-			`- **${row} no slower than the committed run (${previous?.date})**: ${verdict(nowRatio <= before.ratioFloor)} by its ratio to the bare floor of the same run (machine load differs between runs): ${ratio(nowRatio)} now, ${ratio(before.ratioFloor)} then; p50 ${ms(now.p50)} ms now, ${ms(before.p50)} ms then.`,
+			`- **${row} no slower than the committed run (${previous?.date})**: ${verdict(nowRatio <= before.ratioFloor)} by its ratio to the bare floor of the same run (machine load differs between runs): ${ratio(nowRatio)} now, ${ratio(before.ratioFloor)} then; p50 ${ms(now.p50)} ms now, ${ms(before.p50)} ms then. Over the minimal McpAgent + OAuthProvider stack of the same run: +${ms(now.p50 - minimalNow)} ms now${minimalThen ? `, +${ms(before.p50 - minimalThen.p50)} ms then` : ""}; the guard's rate-limit check, new since then, costs ${ms(limitCost)} ms here (floor + rate limit − floor).`,
 		);
 	}
 	return lines.join("\n");
