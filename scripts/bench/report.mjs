@@ -49,6 +49,8 @@ const ms = (value) => (Number.isFinite(value) ? value.toFixed(2) : "n/a");
 const kib = (bytes) => (Number.isFinite(bytes) ? `${(bytes / 1024).toFixed(1)} KiB` : "n/a");
 /** @param {number} value */
 const ratio = (value) => (Number.isFinite(value) ? `${value.toFixed(2)}×` : "n/a");
+/** @param {number} value */
+const signed = (value) => (value >= 0 ? `+${ms(value)}` : `−${ms(-value)}`);
 /** @param {boolean} ok */
 const verdict = (ok) => (ok ? "**met**" : "**not met**");
 
@@ -108,7 +110,7 @@ function targetsSection(results) {
 		}
 		const nowRatio = now.p50 / floor;
 		lines.push(
-			`- **${row} no slower than the committed run (${previous?.date})**: ${verdict(nowRatio <= before.ratioFloor)} by its ratio to the bare floor of the same run (machine load differs between runs): ${ratio(nowRatio)} now, ${ratio(before.ratioFloor)} then; p50 ${ms(now.p50)} ms now, ${ms(before.p50)} ms then. Over the minimal McpAgent + OAuthProvider stack of the same run: +${ms(now.p50 - minimalNow)} ms now${minimalThen ? `, +${ms(before.p50 - minimalThen.p50)} ms then` : ""}; the guard's rate-limit check, new since then, costs ${ms(limitCost)} ms here (floor + rate limit − floor).`,
+			`- **${row} no slower than the committed run (${previous?.date})**: ${verdict(nowRatio <= before.ratioFloor)} by its ratio to the bare floor of the same run (machine load differs between runs): ${ratio(nowRatio)} now, ${ratio(before.ratioFloor)} then; p50 ${ms(now.p50)} ms now, ${ms(before.p50)} ms then.${row === ROWS.legacyMcpAdd ? ` Over the minimal McpAgent + OAuthProvider stack (also /mcp) of the same run: ${signed(now.p50 - minimalNow)} ms now${minimalThen ? `, ${signed(before.p50 - minimalThen.p50)} ms then` : ""}; the guard's rate-limit check, new since then, costs ${ms(limitCost)} ms here (floor + rate limit − floor).` : ""}`,
 		);
 	}
 	return lines.join("\n");
