@@ -1,10 +1,15 @@
 /**
- * Two test projects, both offline:
- * - `worker`: inside workerd (@cloudflare/vitest-plugin) with the real KV and Durable Object,
- *   configured from wrangler.jsonc and pointed at the local GitHub stand-in.
+ * The test projects of `npm test`, all offline:
+ * - `worker`: inside workerd (@cloudflare/vitest-plugin) with the real KV and Durable Objects,
+ *   configured from wrangler.jsonc and pointed at the local GitHub stand-in. It runs the sources
+ *   (src/index.ts) through Vite, without the build's module substitutions (scripts/build/levers.mjs):
+ *   its test clients use the MCP SDK v2 client, which the build stubs out of the Worker.
  * - `github-app`: the same, signing in through the stand-in's GitHub App (expiring tokens).
- * - `node`: end-to-end tests that drive a real `wrangler dev` with real MCP clients, and the
- *   stand-in's own tests.
+ * - `seam`: the same, with another identity provider swapped in at src/upstream/index.ts.
+ * - `authless`: the authless variant, from wrangler.authless.jsonc.
+ * - `node`: end-to-end tests that drive a real `wrangler dev` with real MCP clients, the
+ *   stand-in's own tests, and the README's tables against the code (test/docs). `wrangler dev`
+ *   runs the build that ships (scripts/build/).
  * test/global-setup.ts starts one GitHub stand-in for the run.
  */
 import { resolve } from "node:path";
@@ -45,6 +50,8 @@ export default defineConfig({
 						// missing one: provide them where it looks. The bindings below are what the tests use.
 						Object.assign(process.env, secrets);
 						return {
+							// The sources, not wrangler.jsonc's `main` (the build's output).
+							main: "./src/index.ts",
 							wrangler: { configPath: "./wrangler.jsonc" },
 							miniflare: {
 								bindings: {
@@ -79,6 +86,8 @@ export default defineConfig({
 						process.env.GITHUB_CLIENT_SECRET ??= standIn.appClientSecret;
 						process.env.SESSION_SECRET ??= "test-only-0123456789abcdef0123456789abcdef";
 						return {
+							// The sources, not wrangler.jsonc's `main` (the build's output).
+							main: "./src/index.ts",
 							wrangler: { configPath: "./wrangler.jsonc" },
 							miniflare: {
 								bindings: {
@@ -116,6 +125,8 @@ export default defineConfig({
 						process.env.GITHUB_CLIENT_SECRET ??= "not-used-by-the-seam-project";
 						process.env.SESSION_SECRET ??= "test-only-0123456789abcdef0123456789abcdef";
 						return {
+							// The sources, not wrangler.jsonc's `main` (the build's output).
+							main: "./src/index.ts",
 							wrangler: { configPath: "./wrangler.jsonc" },
 							miniflare: {
 								bindings: {

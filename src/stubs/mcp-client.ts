@@ -1,16 +1,20 @@
 /**
- * Build-time stand-in for `@modelcontextprotocol/client` (see wrangler.jsonc). agents imports
+ * Build-time stand-in for `@modelcontextprotocol/client` (scripts/build/levers.mjs, lever `mcp-client`). agents imports
  * the MCP SDK v2 client for its MCP *client* features (connecting an agent to other MCP servers),
  * which this server does not use. The classes can be constructed (agents builds a validator at
  * load) but every operation fails loudly.
  */
 function unavailable(): never {
-	throw new Error("The MCP client is not available in this Worker (@modelcontextprotocol/client is aliased out in wrangler.jsonc).");
+	throw new Error(
+		"The MCP client is not available in this Worker (@modelcontextprotocol/client is stubbed out by scripts/build/levers.mjs).",
+	);
 }
 export class Client {
 	connect(): Promise<never> {
 		return Promise.reject(
-			new Error("The MCP client is not available in this Worker (@modelcontextprotocol/client is aliased out in wrangler.jsonc)."),
+			new Error(
+				"The MCP client is not available in this Worker (@modelcontextprotocol/client is stubbed out by scripts/build/levers.mjs).",
+			),
 		);
 	}
 }

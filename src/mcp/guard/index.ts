@@ -21,14 +21,13 @@
  */
 import { insufficientScope, type OAuthResourceAuth } from "@cloudflare/workers-oauth-provider";
 import { SUPPORTED_PROTOCOL_VERSIONS } from "@modelcontextprotocol/sdk/types.js";
-import { isLegacyRequest } from "@modelcontextprotocol/server";
 import { type Config, ConfigError, readConfig } from "../../config";
 import { parseGrantProps } from "../../props";
 import { normalizeScopes } from "../../scopes";
 import { grantStore } from "../../state/stubs";
 import { CALLER_HEADER, type Caller, encodeCaller, type GrantRef } from "../caller";
 import type { SessionProps } from "../lanes/agent";
-import { serveStateless } from "../lanes/stateless";
+import { loadModernLane } from "../lanes/load-modern";
 import { toolByName } from "../registry";
 import { MAX_BODY_BYTES, readBody, TOO_LARGE } from "./body";
 import { type PeekedBody, peekMessages, toolName } from "./messages";
@@ -136,7 +135,7 @@ export function guardMcp(transport: AgentTransport, agentLane: (config: Config) 
 					signal: request.signal,
 				});
 
-			if (stateless) return serveStateless(forward(url), peeked.parsed, { caller, env });
+			if (stateless) return (await loadModernLane()).serveStateless(forward(url), peeked.parsed, { caller, env });
 
 			headers.set(CALLER_HEADER, encodeCaller(caller));
 			const sessionProps: SessionProps = { v: 2, grant };
@@ -156,6 +155,7 @@ export function guardMcp(transport: AgentTransport, agentLane: (config: Config) 
  * transport answers it with a parse error).
  */
 async function isModernRequest(request: Request, peeked: PeekedBody): Promise<boolean> {
+	const { isLegacyRequest } = await loadModernLane();
 	if (request.method === "POST") {
 		if (typeof peeked.parsed !== "object" || peeked.parsed === null) return false;
 		return !(await isLegacyRequest(request, peeked.parsed, { maxRequestBodySize: MAX_BODY_BYTES }));
