@@ -88,7 +88,13 @@ export async function startTargets() {
 	/** @param {{ port: number, name: string, config: string, ready: string, vars?: Record<string, string> }} server */
 	const serve = async ({ port, name, config: configFile, ready, vars = {} }) => {
 		for (let attempt = 1; ; attempt++) {
-			const child = spawnWranglerDev({ port, settings: vars, stdio: "pipe", persistTo: join(persist, name), extraArgs: ["-c", configFile] });
+			const child = spawnWranglerDev({
+				port,
+				settings: vars,
+				stdio: "pipe",
+				persistTo: join(persist, name),
+				extraArgs: ["-c", configFile],
+			});
 			children.push(child);
 			child.stdout?.on("data", (chunk) => {
 				output += chunk;
