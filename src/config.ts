@@ -202,12 +202,20 @@ const SETTINGS = [
 	"COOKIE_ENCRYPTION_KEY",
 ] as const;
 
-// Parsing is cheap but runs on every request; the settings rarely change within an isolate.
+// Read on every request, several times: each env object's result is kept (an env object never
+// changes), and results by the settings' values, since every request's env is an object of its own
+// (worker.ts) whose settings rarely change within an isolate.
 const cache = new Map<string, Config | ConfigError>();
 const publicCache = new Map<string, PublicConfig | ConfigError>();
+const byEnv = new WeakMap<object, Config | ConfigError>();
+const publicByEnv = new WeakMap<object, PublicConfig | ConfigError>();
 
 /** Reads and validates the whole configuration, or throws a ConfigError listing every problem. */
 export function readConfig(env: object): Config {
+	return memoByEnv(byEnv, env, () => parseConfig(env));
+}
+
+function parseConfig(env: object): Config {
 	const raw = pickStrings(env, SETTINGS);
 	return memo(cache, raw, () => {
 		const problems: string[] = [];
@@ -296,12 +304,29 @@ export function readGithubSignInConfig(env: object): GitHubSignInConfig {
 
 /** The settings that are not secrets: enough for the authless variant and the first checks. */
 export function readPublicConfig(env: object): PublicConfig {
-	const raw = pickStrings(env, SETTINGS);
-	return memo(publicCache, raw, () => {
-		const parsed = PublicSchema.safeParse(raw);
-		if (!parsed.success) throw new ConfigError(messages(parsed.error));
-		return toPublic(parsed.data);
+	return memoByEnv(publicByEnv, env, () => {
+		const raw = pickStrings(env, SETTINGS);
+		return memo(publicCache, raw, () => {
+			const parsed = PublicSchema.safeParse(raw);
+			if (!parsed.success) throw new ConfigError(messages(parsed.error));
+			return toPublic(parsed.data);
+		});
 	});
+}
+
+function memoByEnv<T>(store: WeakMap<object, T | ConfigError>, env: object, read: () => T): T {
+	let entry = store.get(env);
+	if (entry === undefined) {
+		try {
+			entry = read();
+		} catch (error) {
+			if (!(error instanceof ConfigError)) throw error;
+			entry = error;
+		}
+		store.set(env, entry);
+	}
+	if (entry instanceof ConfigError) throw entry;
+	return entry;
 }
 
 function toPublic(p: z.infer<typeof PublicSchema>): PublicConfig {
