@@ -177,7 +177,10 @@ export function describeGithubError(
 	}
 	// No response: the network failed, the connection was reset, or the request timed out.
 	if (!(error instanceof RequestError) || error.response === undefined) {
-		const timedOut = error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError");
+		// Octokit rethrows an AbortError as it is, but wraps every other fetch failure, the timeout's
+		// TimeoutError included, in a RequestError (status 500, no response) with the original as cause.
+		const cause = error instanceof RequestError ? error.cause : error;
+		const timedOut = cause instanceof Error && (cause.name === "TimeoutError" || cause.name === "AbortError");
 		const what = timedOut ? "GitHub did not answer in time" : "GitHub could not be reached";
 		return write
 			? {
