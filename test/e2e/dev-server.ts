@@ -18,8 +18,9 @@ export interface DevServer {
 	 * Stops wrangler dev and starts it again on the same port with the same local storage
 	 * (--persist-to): every Durable Object restarts, and KV and Durable Object storage are kept.
 	 * There is no API to evict one Durable Object under wrangler dev; this restarts them all.
+	 * `SIGKILL` kills wrangler and workerd at once, as a crash would, instead of stopping them.
 	 */
-	restart(): Promise<void>;
+	restart(options?: { signal?: "SIGTERM" | "SIGKILL" }): Promise<void>;
 	stop(): Promise<void>;
 }
 
@@ -86,10 +87,16 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
 		}
 		return { child, exited };
 	};
-	const halt = async ({ child, exited }: Awaited<ReturnType<typeof launch>>) => {
+	const halt = async ({ child, exited }: Awaited<ReturnType<typeof launch>>, signal: "SIGTERM" | "SIGKILL" = "SIGTERM") => {
 		if (child.pid && child.exitCode === null) {
-			process.kill(-child.pid, "SIGTERM");
-			const killed = setTimeout(() => child.pid && process.kill(-child.pid, "SIGKILL"), 5_000);
+			process.kill(-child.pid, signal);
+			const killed = setTimeout(() => {
+				try {
+					if (child.pid) process.kill(-child.pid, "SIGKILL");
+				} catch {
+					// Gone meanwhile.
+				}
+			}, 5_000);
 			await exited;
 			clearTimeout(killed);
 		}
@@ -99,8 +106,8 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
 	return {
 		origin,
 		output: () => output,
-		async restart() {
-			await halt(running);
+		async restart({ signal = "SIGTERM" } = {}) {
+			await halt(running, signal);
 			running = await launch();
 		},
 		async stop() {
