@@ -7,8 +7,9 @@
  */
 import { resultText } from "../support/mcp-wire";
 import type { CounterTrack, WriteLedger, WriteOutcome } from "./ledger";
+import type { Pacer } from "./pacer";
 import { bounded, CONNECT_TIMEOUT_MS, type McpSession, type ToolAnswer } from "./sessions";
-import { type CallOutcome, classifyToolError, type Tally } from "./tally";
+import { type CallOutcome, classifyToolError, isWrite, type Tally } from "./tally";
 import type { WireState } from "./wire";
 
 /** A call gets this long for its answer: GitHub's timeout in the Worker (15 s) and some. */
@@ -20,6 +21,8 @@ export interface LoadClient {
 	repo: string;
 	session: McpSession;
 	wire: WireState;
+	/** Shared by the user's clients: keeps them under the tool-call limit together. */
+	pacer: Pacer;
 	counter: CounterTrack;
 	/** Issues this client created (confirmed), to comment on and read. */
 	issues: number[];
@@ -142,6 +145,11 @@ export async function call(
 	tool: string,
 	args: Record<string, unknown>,
 ): Promise<{ answer?: ToolAnswer; outcome: CallOutcome; writeStatus?: string }> {
+	// Each tools/call request counts against the user's limit: a confirmed write on the 2026-07-28
+	// lane is two (the SDK sends the call again with the user's answer).
+	const places = client.session.lane === "stateless" && isWrite(tool) ? 2 : 1;
+	let pacedMs = 0;
+	for (let place = 0; place < places; place++) pacedMs += await client.pacer.take();
 	client.wire.status = null;
 	client.wire.transportError = false;
 	const startedAt = Date.now();
@@ -161,6 +169,7 @@ export async function call(
 		tool,
 		startedAt,
 		ms: Date.now() - startedAt,
+		pacedMs,
 		outcome,
 		...(writeStatus ? { writeStatus } : {}),
 	});

@@ -70,9 +70,10 @@ import { OAuthFlow } from "../support/oauth-flow";
 import { CALL_TIMEOUT_MS, call, drive, type LoadClient } from "./drive";
 import { CounterTrack, checkWrites, WriteLedger } from "./ledger";
 import { overTheSessionLimit, overTheToolCallLimit } from "./limits";
+import { Pacer } from "./pacer";
 import { bounded, type McpSession, type SessionOptions, sseSession, statelessSession, streamableSession } from "./sessions";
 import { type Lane, Tally } from "./tally";
-import { meteredFetch, newWireState, Pacer } from "./wire";
+import { meteredFetch, newWireState } from "./wire";
 
 const USERS = 18;
 /** The last users of the list get the very slow GitHub. */
@@ -168,10 +169,21 @@ describe("load and faults", () => {
 			const session = await OPEN[lane]({
 				origin: server.origin,
 				token: tokens[u] ?? "",
-				fetch: meteredFetch(tally, pacers[u] ?? null, wire),
+				fetch: meteredFetch(tally, wire),
 				wire,
 			});
-			return { label, owner: login, repo: `scratch-load-${label}`, session, wire, counter: new CounterTrack(label), issues: [], writes: 0 };
+			const pacer = pacers[u] ?? new Pacer(CALLS_PER_USER_PER_MINUTE);
+			return {
+				label,
+				owner: login,
+				repo: `scratch-load-${label}`,
+				session,
+				wire,
+				pacer,
+				counter: new CounterTrack(label),
+				issues: [],
+				writes: 0,
+			};
 		});
 		progress(`${clients.length} sessions open`);
 		const lanes = { "streamable-http": 0, sse: 0, stateless: 0 } satisfies Record<Lane, number>;
@@ -194,7 +206,7 @@ describe("load and faults", () => {
 		const limits = (async () => {
 			await new Promise((resolve) => setTimeout(resolve, LIMITS_AT_MS));
 			await restart;
-			const fetcher = meteredFetch(tally, null, newWireState(), "limits");
+			const fetcher = meteredFetch(tally, newWireState(), "limits");
 			const sessions = await overTheSessionLimit(server.origin, limitsToken, MAX_SESSIONS_PER_GRANT, fetcher);
 			const toolCalls = await overTheToolCallLimit(server.origin, limitsToken, fetcher);
 			return { sessions, toolCalls };

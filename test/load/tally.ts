@@ -60,7 +60,10 @@ export interface CallRecord {
 	lane: Lane;
 	tool: string;
 	startedAt: number;
+	/** From sending to the answer. */
 	ms: number;
+	/** How long the call waited for its user's pacer before it was sent (not counted in `ms`). */
+	pacedMs: number;
 	outcome: CallOutcome;
 	/** For write tools: the write status the result carried (created, unknown, failed, refused, …). */
 	writeStatus?: string;
@@ -126,6 +129,7 @@ export class Tally {
 		const calls = this.calls;
 		const answered = calls.filter((call) => call.outcome.kind !== "transport" && call.outcome.kind !== "client_timeout");
 		const latencies = answered.map((call) => call.ms).sort((a, b) => a - b);
+		const paced = calls.filter((call) => call.pacedMs > 0);
 		const by = (key: (call: CallRecord) => string | null) => {
 			const counts = new Map<string, number>();
 			for (const call of calls) {
@@ -148,6 +152,7 @@ export class Tally {
 			`Load and faults: ${lanes} clients of ${context.users} users, for ${context.seconds.toFixed(1)} s`,
 			`  calls made        ${calls.length} (${(calls.length / context.seconds).toFixed(1)} per second)`,
 			`  latency           p50 ${percentile(latencies, 0.5)} ms, p99 ${percentile(latencies, 0.99)} ms (${answered.length} calls that got an answer)`,
+			`  paced             ${paced.length} calls waited for their user's share of the tool-call limit (${(paced.reduce((sum, call) => sum + call.pacedMs, 0) / 1000).toFixed(0)} s in all)`,
 			`  by lane           ${line(by((call) => call.lane))}`,
 			`  outcomes          ${line(by((call) => call.outcome.kind))}`,
 			`  tool errors       ${line(by((call) => (call.outcome.kind === "tool_error" ? call.outcome.errorClass : null)))}`,

@@ -1,32 +1,9 @@
 /**
  * The load clients' fetch: the real one, with the run's meter around it. Every SDK transport of
  * the run takes it (`fetch` option), so it sees every HTTP request the clients make to our server:
- * the status of each answer, each connection that failed, the body of any 5xx, and each request
- * that carries a tools/call, which waits for its user's share of the tool-call limit first.
+ * the status of each answer, each connection that failed, the body of any 5xx and each 429.
  */
 import type { Tally } from "./tally";
-
-/**
- * At most `perMinute` tool calls in any 60 seconds, for one user's clients together. Over a
- * sliding window, so no fixed window of the server's limiter (TOOL_CALL_RATE_LIMITER) sees more.
- */
-export class Pacer {
-	#sent: number[] = [];
-
-	constructor(readonly perMinute: number) {}
-
-	async take(): Promise<void> {
-		for (;;) {
-			const now = Date.now();
-			while (this.#sent.length > 0 && (this.#sent[0] ?? 0) <= now - 60_000) this.#sent.shift();
-			if (this.#sent.length < this.perMinute) {
-				this.#sent.push(now);
-				return;
-			}
-			await new Promise((resolve) => setTimeout(resolve, (this.#sent[0] ?? now) + 60_000 - now + 10));
-		}
-	}
-}
 
 /** What the last request of one client ended with, for telling why a call failed. */
 export interface WireState {
@@ -45,12 +22,10 @@ export function newWireState(): WireState {
 /** Which part of the run a request belongs to: the load clients, or the part that goes over the limits on purpose. */
 export type Part = "load" | "limits";
 
-export function meteredFetch(tally: Tally, pacer: Pacer | null, state: WireState, part: Part = "load"): typeof fetch {
+export function meteredFetch(tally: Tally, state: WireState, part: Part = "load"): typeof fetch {
 	return async (input, init) => {
 		const url = new URL(input instanceof Request ? input.url : String(input));
-		const body = typeof init?.body === "string" ? init.body : "";
 		const isPost = (init?.method ?? "GET").toUpperCase() === "POST";
-		if (pacer && isPost && /"method"\s*:\s*"tools\/call"/.test(body)) await pacer.take();
 		if (isPost && url.pathname.endsWith("/message")) {
 			state.sseSessionId = url.searchParams.get("sessionId");
 			if (state.sseSessionId) state.sseSessionIds.add(state.sseSessionId);
