@@ -8,8 +8,9 @@
  */
 import { createHash, randomBytes } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
-import { scheduledFaultAnswer, tokenFaultAnswer } from "./faults.mjs";
+import { SLOW_BODY_MS, scheduledFaultAnswer, tokenFaultAnswer } from "./faults.mjs";
 import { DOCS } from "./seed.mjs";
+import { isBodyFault } from "./tokens.mjs";
 
 /** Where the REST API lives, as on GitHub Enterprise Server. */
 export const API_PREFIX = "/api/v3";
@@ -78,7 +79,7 @@ export function apiRoute(state, handler) {
 			const finalStatus = notModified ? 304 : status;
 			store.requestLog.push({ ...logged, status: finalStatus });
 			if (write) write.status = finalStatus;
-			res.writeHead(finalStatus, {
+			const head = {
 				"Content-Type": "application/json; charset=utf-8",
 				// GitHub App tokens have permissions, not scopes: GitHub sends no X-OAuth-Scopes for them.
 				...(token?.kind === "app" ? {} : { "X-OAuth-Scopes": token ? token.scopes.join(", ") : "" }),
@@ -88,7 +89,16 @@ export function apiRoute(state, handler) {
 				"X-GitHub-Request-Id": randomBytes(8).toString("hex").toUpperCase(),
 				...(etag ? { ETag: etag } : {}),
 				...extra,
-			});
+			};
+			if (!notModified && token?.fault && isBodyFault(token.fault)) {
+				// The headers now; the body late, or half of it and then no connection.
+				res.writeHead(finalStatus, { ...head, "Content-Length": String(Buffer.byteLength(json)) });
+				res.flushHeaders();
+				if (token.fault === "slow_body") setTimeout(() => res.end(json), SLOW_BODY_MS);
+				else res.write(json.slice(0, Math.floor(json.length / 2)), () => res.socket?.resetAndDestroy());
+				return;
+			}
+			res.writeHead(finalStatus, head);
 			res.end(notModified ? undefined : json);
 		};
 		/** A call that gets no response at all. @param {string} fault */
@@ -115,7 +125,10 @@ export function apiRoute(state, handler) {
 		const token = tokens.lookup(credential);
 		if (!token) return respond(401, { message: "Bad credentials", documentation_url: DOCS, status: "401" }, undefined);
 		const user = store.findUser(token.login);
-		if (token.fault) {
+		if (token.fault && isBodyFault(token.fault)) {
+			// The handler answers; respond() spoils the answer's body.
+			if (write) write.fault = token.fault;
+		} else if (token.fault) {
 			if (write) write.fault = token.fault;
 			const answer = tokenFaultAnswer(token.fault, user?.id ?? 0);
 			if (answer === "hang") return drop("hang");

@@ -155,9 +155,13 @@ export function scheduledFaultAnswer(fault, userId, retryAfterSeconds) {
 	};
 }
 
+/** How long `slow_body` holds the body back after the headers. */
+export const SLOW_BODY_MS = 5_000;
+
 /**
- * What a token's own fault answers, or "hang" for no answer at all.
- * @param {import("./tokens.mjs").TokenFault} fault @param {number} userId
+ * What a token's own fault answers, or "hang" for no answer at all (the body faults, which spoil
+ * the handler's own answer, are applied in api.mjs).
+ * @param {Exclude<import("./tokens.mjs").TokenFault, "slow_body" | "cut_body">} fault @param {number} userId
  * @returns {FaultAnswer | "hang"}
  */
 export function tokenFaultAnswer(fault, userId) {

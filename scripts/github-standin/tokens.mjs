@@ -14,9 +14,24 @@ import { randomBytes } from "node:crypto";
 import { githubTime } from "./http.mjs";
 import { APP_ACCESS_TOKEN_TTL_SECONDS, APP_REFRESH_TOKEN_TTL_SECONDS } from "./seed.mjs";
 
-/** Faults a minted token can carry: every API call with it fails this way. */
-export const TOKEN_FAULTS = /** @type {const} */ (["unauthorized", "forbidden", "rate_limited", "server_error", "hang"]);
+/**
+ * Faults a minted token can carry: every API call with it fails this way. The body faults let the
+ * call do what it does (a write is carried out) and then spoil the answer after its headers:
+ * `slow_body` sends the body only after SLOW_BODY_MS, `cut_body` sends half of it and drops the
+ * connection.
+ */
+export const TOKEN_FAULTS = /** @type {const} */ ([
+	"unauthorized",
+	"forbidden",
+	"rate_limited",
+	"server_error",
+	"hang",
+	"slow_body",
+	"cut_body",
+]);
 /** @typedef {typeof TOKEN_FAULTS[number]} TokenFault */
+/** @param {TokenFault} fault @returns {fault is "slow_body" | "cut_body"} */
+export const isBodyFault = (fault) => fault === "slow_body" || fault === "cut_body";
 
 /** @typedef {{ kind: "oauth" | "app", login: string, scopes: string[], fault?: TokenFault, expiresAt?: number, family?: number }} TokenRecord */
 /** @typedef {{ login: string, family: number, expiresAt: number, accessToken: string, status: "live" | "used" | "killed", fault?: TokenFault }} RefreshRecord */

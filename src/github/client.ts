@@ -80,6 +80,14 @@ export class PrivateRepositoryError extends Error {
 	}
 }
 
+/** GitHub answered, but its JSON body was cut off or unreadable: what it did is not known. */
+export class IncompleteGithubAnswerError extends Error {
+	override readonly name = "IncompleteGithubAnswerError";
+}
+
+/** The media types Octokit parses as JSON (application/json, application/*+json). */
+const JSON_MEDIA_TYPE = /^application\/(?:[\w.-]+\+)?json\s*(?:;|$)/i;
+
 export function createGithubClient(options: GithubClientOptions): Octokit {
 	const octokit = new Octokit({
 		baseUrl: options.apiUrl,
@@ -100,12 +108,20 @@ export function createGithubClient(options: GithubClientOptions): Octokit {
 		assertSafePath(url, apiPath);
 
 		const send = async (token: string) => {
-			const signals = [AbortSignal.timeout(timeoutMs), ...(options.signal ? [options.signal] : [])];
-			return request({
+			const signal = AbortSignal.any([AbortSignal.timeout(timeoutMs), ...(options.signal ? [options.signal] : [])]);
+			const response = await request({
 				...requestOptions,
 				headers: { ...requestOptions.headers, authorization: `token ${token}` },
-				request: { ...requestOptions.request, signal: AbortSignal.any(signals) },
+				request: { ...requestOptions.request, signal },
 			});
+			// Octokit reads the body after the headers, and when that read fails (the timeout fires,
+			// the connection breaks) or the JSON does not parse, it returns the text it got ("" or a
+			// fragment) as the data of a successful response. No tool may read that as GitHub's
+			// answer, and no cache may keep it: it is the failure it is.
+			if (typeof response.data === "string" && JSON_MEDIA_TYPE.test(String(response.headers["content-type"] ?? ""))) {
+				throw signal.aborted ? signal.reason : new IncompleteGithubAnswerError("GitHub's JSON answer could not be read");
+			}
+			return response;
 		};
 		const withAuth = async () => {
 			const token = await options.token.current();
@@ -283,7 +299,11 @@ export function describeGithubError(
 		// Octokit wraps a failed fetch in a RequestError (status 500, no response) and keeps the
 		// fetch's own error, a TimeoutError when AbortSignal.timeout fired, as its cause.
 		const timedOut = isTimeout(error) || (error instanceof Error && isTimeout(error.cause));
-		const what = timedOut ? "GitHub did not answer in time" : "GitHub could not be reached";
+		const what = timedOut
+			? "GitHub did not answer in time"
+			: error instanceof IncompleteGithubAnswerError
+				? "GitHub's answer was cut off"
+				: "GitHub could not be reached";
 		return write
 			? {
 					status: "unknown",

@@ -1,7 +1,7 @@
 /**
  * The stand-in's fault injection: a schedule for REST calls (delay, 5xx, connection reset, rate
  * limits), deterministic with a seed, global or for one login, never touching the OAuth or
- * control endpoints; and faults carried by one token, `hang` included.
+ * control endpoints; and faults carried by one token, `hang` and the body faults included.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { startGithubStandIn } from "../../scripts/github-standin/index.mjs";
@@ -131,6 +131,29 @@ describe("faults on one token", () => {
 		await expect(api(standIn, "/user", token, { signal: AbortSignal.timeout(300) })).rejects.toThrow(/timeout|aborted/i);
 		const { body } = await control<{ requests: { status: number; fault?: string }[] }>(standIn, "GET", `/requests?token=${token}`);
 		expect(body.requests).toEqual([expect.objectContaining({ status: 0, fault: "hang" })]);
+	});
+
+	it("sends the headers of the real answer at once and its body late with slow_body", async () => {
+		const token = await mintToken(standIn, "octocat", { fault: "slow_body" });
+		const response = await api(standIn, "/user", token, { signal: AbortSignal.timeout(500) });
+		expect(response.status).toBe(200);
+		await expect(response.text()).rejects.toThrow(/timeout|aborted/i);
+	});
+
+	it("carries out a write and cuts the connection halfway through its answer with cut_body", async () => {
+		const token = await mintToken(standIn, "octocat", { fault: "cut_body" });
+		const repo = `octocat/scratch-cut-body-${Math.random().toString(36).slice(2, 8)}`;
+		const response = await api(standIn, `/repos/${repo}/issues`, token, {
+			method: "POST",
+			headers: { "Content-Type": "application/json" },
+			body: JSON.stringify({ title: "written, answer cut" }),
+		});
+		expect(response.status).toBe(201);
+		await expect(response.text()).rejects.toThrow();
+		const { body } = await control<{ writes: { status: number; fault: string | null }[] }>(standIn, "GET", `/writes?repo=${repo}`);
+		expect(body.writes).toEqual([expect.objectContaining({ status: 201, fault: "cut_body" })]);
+		const issues = await (await api(standIn, `/repos/${repo}/issues`, await mintToken(standIn, "octocat"))).json();
+		expect(issues).toEqual([expect.objectContaining({ title: "written, answer cut" })]);
 	});
 
 	it("refuses an unknown fault", async () => {

@@ -2,7 +2,7 @@
  * The GitHub stand-in's control endpoints (scripts/github-standin/control.mjs), for tests in any
  * project: mint tokens, read what reached "GitHub".
  */
-export type StandInFault = "unauthorized" | "forbidden" | "rate_limited" | "server_error" | "hang";
+export type StandInFault = "unauthorized" | "forbidden" | "rate_limited" | "server_error" | "hang" | "slow_body" | "cut_body";
 
 export interface StandInRequest {
 	method: string;

@@ -16,7 +16,14 @@
  */
 import { McpServer } from "@modelcontextprotocol/sdk/server/mcp.js";
 import { UriTemplate } from "@modelcontextprotocol/sdk/shared/uriTemplate.js";
-import { ErrorCode, McpError, SubscribeRequestSchema, UnsubscribeRequestSchema } from "@modelcontextprotocol/sdk/types.js";
+import {
+	type ClientCapabilities,
+	ErrorCode,
+	isInitializeRequest,
+	McpError,
+	SubscribeRequestSchema,
+	UnsubscribeRequestSchema,
+} from "@modelcontextprotocol/sdk/types.js";
 import { McpAgent } from "agents/mcp";
 import { z } from "zod";
 import { readConfig } from "../../config";
@@ -105,6 +112,13 @@ const BRIDGED_MESSAGE_HEADER = "cf-mcp-message";
  * and replays it from its first stored event.
  */
 const PRIMING_SEQUENCE = "0".repeat(16);
+/**
+ * Where an HTTP+SSE session keeps the capabilities its client declared in initialize. McpAgent
+ * keeps the initialize request of Streamable HTTP sessions only (and replays it when the Durable
+ * Object starts again); an SSE session would otherwise forget, after a restart, that its client
+ * can confirm writes.
+ */
+const SSE_CLIENT_CAPABILITIES_KEY = "sseClientCapabilities";
 
 export class GitHubMcpAgent extends McpAgent<Env, SessionState, SessionProps> {
 	server = new McpServer(
@@ -117,6 +131,8 @@ export class GitHubMcpAgent extends McpAgent<Env, SessionState, SessionProps> {
 	override initialState: SessionState = { counter: 0 };
 
 	#registered: RegisteredV1 | undefined;
+	/** An SSE session's client capabilities, from storage: for when the server restarted since initialize. */
+	#sseClientCapabilities: ClientCapabilities | undefined;
 	#listedOnce = false;
 	#lastActivityWrite = 0;
 	#lastGrantTouch = 0;
@@ -131,6 +147,7 @@ export class GitHubMcpAgent extends McpAgent<Env, SessionState, SessionProps> {
 		if (!stored.success) await this.updateProps();
 		else if (JSON.stringify(this.props) !== JSON.stringify(stored.data)) await this.updateProps(stored.data);
 		await this.#restoreSubscriptions();
+		this.#sseClientCapabilities = await this.ctx.storage.get<ClientCapabilities>(SSE_CLIENT_CAPABILITIES_KEY);
 		this.#registered = registerOnV1(
 			this.server,
 			{ tools: TOOLS, resources: RESOURCES, prompts: PROMPTS },
@@ -178,6 +195,12 @@ export class GitHubMcpAgent extends McpAgent<Env, SessionState, SessionProps> {
 
 	/** HTTP+SSE: every POST to /sse/message. */
 	override async onSSEMcpMessage(...args: Parameters<McpAgent<Env, SessionState, SessionProps>["onSSEMcpMessage"]>): Promise<Error | null> {
+		const message = args[1];
+		if (isInitializeRequest(message)) {
+			// Only what this server reads (confirm): no client-chosen object is stored.
+			this.#sseClientCapabilities = message.params.capabilities.elicitation ? { elicitation: {} } : {};
+			await this.ctx.storage.put(SSE_CLIENT_CAPABILITIES_KEY, this.#sseClientCapabilities);
+		}
 		const header = args[2]?.requestInfo?.headers?.[CALLER_HEADER];
 		const caller = await this.#beforeRequest(Array.isArray(header) ? header[0] : header, messagesOf(args[1]));
 		return withCompletionContext(this.#callerContext(caller), () => super.onSSEMcpMessage(...args));
@@ -307,7 +330,8 @@ export class GitHubMcpAgent extends McpAgent<Env, SessionState, SessionProps> {
 			},
 			async confirm(request) {
 				if (!extra) return { confirmed: false, result: CANNOT_CONFIRM };
-				if (!agent.server.server.getClientCapabilities()?.elicitation) return { confirmed: false, result: CANNOT_CONFIRM };
+				const capabilities = agent.server.server.getClientCapabilities() ?? agent.#sseClientCapabilities;
+				if (!capabilities?.elicitation) return { confirmed: false, result: CANNOT_CONFIRM };
 				try {
 					const answer = await agent.elicitInput(
 						{ message: request.message, requestedSchema: confirmationSchema(request) },
