@@ -40,14 +40,32 @@ async function derive(secret: string, purpose: KeyPurpose): Promise<ArrayBuffer>
 	return bits;
 }
 
+// The imported keys too: MCP session ids are checked on every request.
+const keys = new Map<string, Promise<CryptoKey>>();
+
+function imported(secret: string, purpose: KeyPurpose, kind: "HMAC" | "AES-GCM"): Promise<CryptoKey> {
+	const cacheKey = `${kind}\n${purpose}\n${secret}`;
+	let key = keys.get(cacheKey);
+	if (!key) {
+		key = derive(secret, purpose).then((bits) =>
+			kind === "HMAC"
+				? crypto.subtle.importKey("raw", bits, { name: "HMAC", hash: "SHA-256" }, false, ["sign", "verify"])
+				: crypto.subtle.importKey("raw", bits, "AES-GCM", false, ["encrypt", "decrypt"]),
+		);
+		if (keys.size > 16) keys.clear();
+		keys.set(cacheKey, key);
+	}
+	return key;
+}
+
 /** An HMAC-SHA-256 key for `purpose`. */
-export async function hmacKey(secret: string, purpose: KeyPurpose): Promise<CryptoKey> {
-	return crypto.subtle.importKey("raw", await derive(secret, purpose), { name: "HMAC", hash: "SHA-256" }, false, ["sign", "verify"]);
+export function hmacKey(secret: string, purpose: KeyPurpose): Promise<CryptoKey> {
+	return imported(secret, purpose, "HMAC");
 }
 
 /** An AES-256-GCM key for `purpose`. */
-export async function aesKey(secret: string, purpose: KeyPurpose): Promise<CryptoKey> {
-	return crypto.subtle.importKey("raw", await derive(secret, purpose), "AES-GCM", false, ["encrypt", "decrypt"]);
+export function aesKey(secret: string, purpose: KeyPurpose): Promise<CryptoKey> {
+	return imported(secret, purpose, "AES-GCM");
 }
 
 /** A derived secret as text, for library helpers that take a secret string (signed cookies). */
