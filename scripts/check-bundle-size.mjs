@@ -12,8 +12,12 @@
 import { readFileSync } from "node:fs";
 import { gzipSync } from "node:zlib";
 
-/** 2026-11-30: measured 305,429 bytes gzip (298.3 KiB; 1,075,698 bytes raw) from scripts/build; budget +3%. */
-export const BUDGET_BYTES = 314_600;
+/**
+ * 2026-11-30: measured 316,745 bytes gzip (309.3 KiB; 1,109,587 bytes raw) from scripts/build, with
+ * 0.2's connected apps page, GitHub App refresh, audit trail and request checks; budget +3%. (The
+ * build step alone took it from 416.6 to 298.3 KiB before those landed; BENCHMARKS.md, Build levers.)
+ */
+export const BUDGET_BYTES = 326_300;
 
 const path = process.argv[2] ?? "dist/index.js";
 const bundle = readFileSync(path);

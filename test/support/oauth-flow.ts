@@ -216,10 +216,14 @@ export interface ConnectionsPage {
  * forms (same-origin, as a browser sends them: with Origin).
  */
 export class ConnectionsBrowser {
-	constructor(
-		readonly flow: OAuthFlow,
-		readonly jar = new CookieJar(),
-	) {}
+	// Plain fields, not parameter properties: scripts/bench loads this file with Node's type stripping.
+	readonly flow: OAuthFlow;
+	readonly jar: CookieJar;
+
+	constructor(flow: OAuthFlow, jar = new CookieJar()) {
+		this.flow = flow;
+		this.jar = jar;
+	}
 
 	/** POST /connections/sign-in, sign in at the stand-in as `login`, back through /callback. */
 	async signIn(login = "octocat"): Promise<void> {
