@@ -11,7 +11,7 @@ import { describe, expect, it, vi } from "vitest";
 import { z } from "zod";
 import { isWriteTool, type ToolDefinition } from "../../src/mcp/define";
 import { TOOLS } from "../../src/mcp/registry";
-import { resultText } from "../support/mcp-wire";
+import { type CallOutcome, callOutcome, resultText } from "../support/mcp-wire";
 import { githubRequests, mintGithubToken, type StandInFault } from "../support/standin";
 import { clearStandInFaults, repoWrites, setStandInFaults } from "../support/standin-control";
 import { grantProps, OCTOCAT } from "../support/users";
@@ -36,15 +36,6 @@ function listIn<T>(result: Result, key: string): T[] {
 	const value = result.structuredContent?.[key];
 	if (!Array.isArray(value)) throw new Error(`no list ${key} in ${JSON.stringify(result).slice(0, 300)}`);
 	return value as T[];
-}
-
-async function callOutcome(client: TestClient, name: string, args: Record<string, unknown>) {
-	try {
-		const result = await client.callTool({ name, arguments: args });
-		return { isError: result.isError === true, text: resultText(result), structured: result.structuredContent };
-	} catch (error) {
-		return { isError: true, text: error instanceof Error ? error.message : String(error), structured: undefined };
-	}
 }
 
 /** Arguments that make each tool act on `owner/repo` (issue #1, README.md). */
@@ -463,7 +454,7 @@ describe.each(LANES)("faults in a session that stays usable (%s lane)", (lane) =
 		const client = await connect(lane, await issueToken(await userProps(user)));
 		await client.listTools();
 		await setStandInFaults(standIn().baseUrl, user.login, { [rate]: 1, seed: 7 });
-		let failed: Awaited<ReturnType<typeof callOutcome>>;
+		let failed: CallOutcome;
 		try {
 			failed = await callOutcome(client, "get_repo", { owner: user.login, repo: "scratch-usable" });
 		} finally {

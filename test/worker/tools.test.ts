@@ -11,7 +11,16 @@ import { describe, expect, it, vi } from "vitest";
 import { isWriteTool, TOOLSETS, type Toolset } from "../../src/mcp/define";
 import { PROMPTS, RESOURCES, TOOLS } from "../../src/mcp/registry";
 import { ALL_MCP_SCOPES, type McpScope } from "../../src/scopes";
-import { initializeBody, legacyHeaders, MCP_ACCEPT, modernRequest, readResponse, resultText } from "../support/mcp-wire";
+import {
+	type CallOutcome,
+	callOutcome,
+	initializeBody,
+	legacyHeaders,
+	MCP_ACCEPT,
+	modernRequest,
+	readResponse,
+	resultText,
+} from "../support/mcp-wire";
 import { githubRequests, mintGithubToken, setStandInOrgs } from "../support/standin";
 import { clearStandInFaults, repoWrites, setStandInFaults } from "../support/standin-control";
 import { grantProps, OCTOCAT } from "../support/users";
@@ -39,16 +48,6 @@ function expectedTools(
 
 async function listedNames(client: TestClient): Promise<string[]> {
 	return (await client.listTools()).tools.map((tool) => tool.name);
-}
-
-/** A tool call's outcome, whether the server answers with an isError result or a JSON-RPC error. */
-async function callOutcome(client: TestClient, name: string, args: Record<string, unknown> = {}) {
-	try {
-		const result = await client.callTool({ name, arguments: args });
-		return { isError: result.isError === true, text: resultText(result), structured: result.structuredContent };
-	} catch (error) {
-		return { isError: true, text: error instanceof Error ? error.message : String(error), structured: undefined };
-	}
 }
 
 /** A client for octocat (a member of octo-org) with every scope, or the given ones. */
@@ -314,7 +313,7 @@ describe.each(LANES)("the write allow-list: ALLOWED_GITHUB_ORGS=octo-org (%s lan
 		const client = await connect(lane, await issueToken(await userProps(user)), { elicit: acceptAsShown });
 		expect(await listedNames(client)).toEqual(expectedTools());
 		await setStandInFaults(standIn().baseUrl, user.login, { rateLimitRate: 1, seed: 1 });
-		let outcome: Awaited<ReturnType<typeof callOutcome>>;
+		let outcome: CallOutcome;
 		try {
 			outcome = await callOutcome(client, "create_issue", { owner: user.login, repo, title: "t" });
 		} finally {

@@ -15,22 +15,10 @@ import { TOOLS } from "../../src/mcp/registry";
 import { userStore } from "../../src/state/stubs";
 import type { AuditEntry } from "../../src/state/user-store";
 import { captureConsole } from "../support/console-capture";
-import { type JsonRpcMessage, modernRequest, readResponse, resultText } from "../support/mcp-wire";
+import { type CallOutcome, callOutcome, type JsonRpcMessage, modernRequest, readResponse, resultText } from "../support/mcp-wire";
 import { mintGithubToken, setStandInOrgs } from "../support/standin";
 import { clearStandInFaults, repoWrites, seedFailingCall, setStandInFaults } from "../support/standin-control";
-import {
-	acceptAsShown,
-	call,
-	connect,
-	type ElicitHandler,
-	issueTokens,
-	LANES,
-	type Lane,
-	newUser,
-	standIn,
-	type TestClient,
-	userProps,
-} from "./harness";
+import { acceptAsShown, call, connect, type ElicitHandler, issueTokens, LANES, type Lane, newUser, standIn, userProps } from "./harness";
 
 // Several tests loop over real MCP round trips, which slow down when other test files run alongside.
 vi.setConfig({ testTimeout: 30_000 });
@@ -104,15 +92,6 @@ async function writer(tool: ToolDefinition, lane: Lane, label: string) {
 /** The writes of `tool` that reached the stand-in for this repository. */
 async function writesOf(tool: ToolDefinition, owner: string, repo: string) {
 	return (await repoWrites(standIn().baseUrl, `${owner}/${repo}`)).filter((write) => write.path === writeOf(tool).path(owner, repo));
-}
-
-async function callOutcome(client: TestClient, name: string, args: Record<string, unknown>) {
-	try {
-		const result = await client.callTool({ name, arguments: args });
-		return { isError: result.isError === true, text: resultText(result), structured: result.structuredContent };
-	} catch (error) {
-		return { isError: true, text: error instanceof Error ? error.message : String(error), structured: undefined };
-	}
 }
 
 /** A form answer that replaces every field with an edited value. */
@@ -283,7 +262,7 @@ describe.each(LANES)("writes whose outcome GitHub leaves unknown (%s lane)", (la
 				...rates,
 				seed: await seedFailingCall(standIn().baseUrl, rates, passing, kind),
 			});
-			let outcome: Awaited<ReturnType<typeof callOutcome>>;
+			let outcome: CallOutcome;
 			try {
 				outcome = await callOutcome(client, tool.name, writeOf(tool).args(user.login, repo));
 			} finally {
@@ -341,7 +320,7 @@ describe.each(LANES)("writes GitHub refuses (%s lane)", (lane) => {
 					seed: await seedFailingCall(standIn().baseUrl, rates, passing, "rate_limit"),
 				});
 			}
-			let outcome: Awaited<ReturnType<typeof callOutcome>>;
+			let outcome: CallOutcome;
 			try {
 				outcome = await callOutcome(client, tool.name, args);
 			} finally {
