@@ -9,7 +9,7 @@ import { isWriteTool } from "../../src/mcp/define";
 import { TOOLS } from "../../src/mcp/registry";
 import { type CallOutcome, callOutcome } from "../support/mcp-wire";
 import type { StandInFault } from "../support/standin";
-import { clearStandInFaults, repoWrites, setStandInFaults } from "../support/standin-control";
+import { clearStandInFaults, githubWrites, setStandInFaults } from "../support/standin";
 import { acceptAsShown, call, connect, issueToken, LANES, newUser, standIn, userProps } from "./harness";
 
 // Several tests loop over real MCP round trips, which slow down when other test files run alongside.
@@ -75,7 +75,7 @@ describe.each(LANES)("GitHub's failures in the read tools (%s lane)", (lane) => 
 			);
 		}
 		await client.close();
-		expect(await repoWrites(standIn().baseUrl, `octocat/no-such-repo-${lane}`)).toEqual(
+		expect(await githubWrites(standIn().baseUrl, `octocat/no-such-repo-${lane}`)).toEqual(
 			GITHUB_TOOLS.filter(isWriteTool).map(() => expect.objectContaining({ status: 404 })),
 		);
 	});

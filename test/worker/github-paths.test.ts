@@ -16,8 +16,7 @@ import type { Caller } from "../../src/mcp/caller";
 import type { ToolContext, ToolDefinition } from "../../src/mcp/define";
 import { TOOLS } from "../../src/mcp/registry";
 import { resultText } from "../support/mcp-wire";
-import { githubRequests, mintGithubToken } from "../support/standin";
-import { repoWrites } from "../support/standin-control";
+import { githubRequests, githubWrites, mintGithubToken } from "../support/standin";
 import { grantProps, OCTOCAT } from "../support/users";
 import { acceptAsShown, connect, issueToken, LANES, standIn } from "./harness";
 
@@ -346,7 +345,7 @@ describe.each(LANES)("the attack class at the tool level, both defences in place
 			await client.close();
 			const requests = (await githubRequests(standIn().baseUrl, githubToken)).filter((request) => !request.path.startsWith("/user/orgs"));
 			for (const request of requests) expect(request.path, `${name} ${key}`).toMatch(routeOf(tool).intended);
-			expect(await repoWrites(standIn().baseUrl, `octocat/${repo}`)).toEqual([]);
+			expect(await githubWrites(standIn().baseUrl, `octocat/${repo}`)).toEqual([]);
 		},
 	);
 });

@@ -12,8 +12,7 @@ import { z } from "zod";
 import type { ToolDefinition } from "../../src/mcp/define";
 import { TOOLS } from "../../src/mcp/registry";
 import { callOutcome, resultText } from "../support/mcp-wire";
-import { githubRequests, mintGithubToken } from "../support/standin";
-import { repoWrites } from "../support/standin-control";
+import { githubRequests, githubWrites, mintGithubToken } from "../support/standin";
 import { grantProps, OCTOCAT } from "../support/users";
 import { acceptAsShown, connect, issueToken, LANES, type Lane, newUser, standIn, type TestClient, userProps } from "./harness";
 
@@ -138,7 +137,7 @@ describe.each(LANES)("outputs (%s lane)", (lane) => {
 			success.check(result, lane);
 		}
 		await client.close();
-		expect(await repoWrites(standIn().baseUrl, `octocat/scratch-outputs-${lane}`)).toHaveLength(2);
+		expect(await githubWrites(standIn().baseUrl, `octocat/scratch-outputs-${lane}`)).toHaveLength(2);
 	});
 });
 

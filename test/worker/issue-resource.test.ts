@@ -4,8 +4,7 @@
  * try to leave the repository's issue endpoints) refused with a clear error, GitHub's rate limit.
  */
 import { describe, expect, it } from "vitest";
-import { githubRequests, mintGithubToken } from "../support/standin";
-import { clearStandInFaults, setStandInFaults } from "../support/standin-control";
+import { clearStandInFaults, githubRequests, mintGithubToken, setStandInFaults } from "../support/standin";
 import { grantProps, OCTOCAT } from "../support/users";
 import { connect, issueToken, LANES, newUser, standIn, userProps } from "./harness";
 

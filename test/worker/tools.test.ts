@@ -13,8 +13,7 @@ import { isWriteTool, TOOLSETS, type Toolset } from "../../src/mcp/define";
 import { PROMPTS, RESOURCES, TOOLS } from "../../src/mcp/registry";
 import { ALL_MCP_SCOPES, type McpScope } from "../../src/scopes";
 import { type CallOutcome, callOutcome, initializeBody, legacyHeaders, MCP_ACCEPT, modernRequest, readResponse } from "../support/mcp-wire";
-import { githubRequests, mintGithubToken, setStandInOrgs } from "../support/standin";
-import { clearStandInFaults, repoWrites, setStandInFaults } from "../support/standin-control";
+import { clearStandInFaults, githubRequests, githubWrites, mintGithubToken, setStandInFaults, setStandInOrgs } from "../support/standin";
 import { grantProps, OCTOCAT } from "../support/users";
 import { acceptAsShown, call, connect, issueToken, LANES, type Lane, newUser, standIn, type TestClient, userProps } from "./harness";
 
@@ -153,7 +152,7 @@ describe.each(LANES)("toolsets and read-only mode (%s lane)", (lane) => {
 			expect(outcome.isError, name).toBe(true);
 		}
 		await client.close();
-		expect(await repoWrites(standIn().baseUrl, repo)).toEqual([]);
+		expect(await githubWrites(standIn().baseUrl, repo)).toEqual([]);
 	});
 
 	it("refuses a tool outside the chosen toolsets when it is called by name", async () => {
@@ -185,7 +184,7 @@ describe.each(LANES)("toolsets and read-only mode (%s lane)", (lane) => {
 		const outcome = await callOutcome(client, "create_issue", { owner: user.login, repo: repo.split("/")[1], title: "t" });
 		await client.close();
 		expect(outcome.isError).toBe(true);
-		expect(await repoWrites(standIn().baseUrl, repo)).toEqual([]);
+		expect(await githubWrites(standIn().baseUrl, repo)).toEqual([]);
 	});
 
 	it.each([
@@ -228,7 +227,7 @@ describe("toolsets and read-only mode over /sse (legacy lane)", () => {
 		const outcome = await callOutcome(client, "create_issue", { owner: user.login, repo: "scratch-sse-readonly", title: "t" });
 		await client.close();
 		expect(outcome.isError).toBe(true);
-		expect(await repoWrites(standIn().baseUrl, `${user.login}/scratch-sse-readonly`)).toEqual([]);
+		expect(await githubWrites(standIn().baseUrl, `${user.login}/scratch-sse-readonly`)).toEqual([]);
 	});
 
 	it("answers an unknown toolset with HTTP 400", async () => {
@@ -258,7 +257,7 @@ describe.each(LANES)("the write allow-list: ALLOWED_GITHUB_ORGS=octo-org (%s lan
 			expect(outcome.isError, name).toBe(true);
 		}
 		await client.close();
-		expect(await repoWrites(standIn().baseUrl, repo)).toEqual([]);
+		expect(await githubWrites(standIn().baseUrl, repo)).toEqual([]);
 	});
 
 	it("is asked again on every call: leaving the organisation ends access in an open connection", async () => {
@@ -275,7 +274,7 @@ describe.each(LANES)("the write allow-list: ALLOWED_GITHUB_ORGS=octo-org (%s lan
 		expect(after.isError).toBe(true);
 		expect(after.text).toBe("This tool is limited to allowed GitHub accounts, and the signed-in account is not one of them.");
 		expect(after.structured).toEqual({ status: "refused" });
-		const writes = await repoWrites(standIn().baseUrl, `${user.login}/${repo}`);
+		const writes = await githubWrites(standIn().baseUrl, `${user.login}/${repo}`);
 		expect(writes).toHaveLength(1);
 	});
 
@@ -316,7 +315,7 @@ describe.each(LANES)("the write allow-list: ALLOWED_GITHUB_ORGS=octo-org (%s lan
 		expect(outcome.structured).toEqual({ status: "failed" });
 		expect(outcome.text).toMatch(/^Could not check whether this account may use this tool: .*rate limit/);
 		expect(outcome.text).not.toContain("limited to allowed GitHub accounts");
-		expect(await repoWrites(standIn().baseUrl, `${user.login}/${repo}`)).toEqual([]);
+		expect(await githubWrites(standIn().baseUrl, `${user.login}/${repo}`)).toEqual([]);
 	});
 });
 
@@ -330,7 +329,7 @@ describe("the write tools' confirmation needs a client that can show a form", ()
 		expect(outcome.isError).toBe(true);
 		expect(outcome.structured).toEqual({ status: "refused" });
 		expect(outcome.text).toContain("does not support confirmation forms");
-		expect(await repoWrites(standIn().baseUrl, `${user.login}/scratch-no-form`)).toEqual([]);
+		expect(await githubWrites(standIn().baseUrl, `${user.login}/scratch-no-form`)).toEqual([]);
 	});
 });
 

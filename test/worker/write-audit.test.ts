@@ -12,8 +12,7 @@ import { userStore } from "../../src/state/stubs";
 import type { AuditEntry } from "../../src/state/user-store";
 import { captureConsole } from "../support/console-capture";
 import { callOutcome } from "../support/mcp-wire";
-import { setStandInOrgs } from "../support/standin";
-import { clearStandInFaults, seedFailingCall, setStandInFaults } from "../support/standin-control";
+import { clearStandInFaults, seedFailingCall, setStandInFaults, setStandInOrgs } from "../support/standin";
 import { acceptAsShown, connect, type ElicitHandler, issueTokens, LANES, newUser, standIn, userProps } from "./harness";
 import { CONFIRMED_TOOLS, writeOf, writer } from "./write-cases";
 

@@ -5,7 +5,7 @@
  */
 import { isWriteTool, type ToolDefinition } from "../../src/mcp/define";
 import { TOOLS } from "../../src/mcp/registry";
-import { repoWrites } from "../support/standin-control";
+import { githubWrites } from "../support/standin";
 import { issueTokens, type Lane, newUser, standIn, userProps } from "./harness";
 
 /** The tools that write to GitHub after the user confirms. */
@@ -76,5 +76,5 @@ export async function writer(tool: ToolDefinition, lane: Lane, label: string) {
 
 /** The writes of `tool` that reached the stand-in for this repository. */
 export async function writesOf(tool: ToolDefinition, owner: string, repo: string) {
-	return (await repoWrites(standIn().baseUrl, `${owner}/${repo}`)).filter((write) => write.path === writeOf(tool).path(owner, repo));
+	return (await githubWrites(standIn().baseUrl, `${owner}/${repo}`)).filter((write) => write.path === writeOf(tool).path(owner, repo));
 }

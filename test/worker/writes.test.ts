@@ -10,8 +10,7 @@
 import { describe, expect, it, vi } from "vitest";
 import type { ToolDefinition } from "../../src/mcp/define";
 import { type CallOutcome, callOutcome, type JsonRpcMessage, modernRequest, readResponse, resultText } from "../support/mcp-wire";
-import { mintGithubToken } from "../support/standin";
-import { clearStandInFaults, seedFailingCall, setStandInFaults } from "../support/standin-control";
+import { clearStandInFaults, mintGithubToken, seedFailingCall, setStandInFaults } from "../support/standin";
 import { acceptAsShown, call, connect, type ElicitHandler, issueTokens, LANES, standIn, userProps } from "./harness";
 import { CONFIRMED_TOOLS, WRITES, writeOf, writer, writesOf } from "./write-cases";
 
