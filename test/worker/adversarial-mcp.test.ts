@@ -8,6 +8,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { encodeCaller } from "../../src/mcp/caller";
+import { ALL_MCP_SCOPES } from "../../src/scopes";
 import { type LaneReply, openRawLane, type PostOptions, WIRE_LANES, type WireLane } from "../support/mcp-lanes";
 import { resultText } from "../support/mcp-wire";
 import { createStandInUser, mintGithubToken, presentedTokens, standInWrites } from "../support/standin";
@@ -296,7 +297,7 @@ describe("adversarial battery: the MCP endpoint, on every lane", () => {
 				headers["X-MCP-Caller"] = encodeCaller({
 					user: { ...OCTOCAT },
 					grant: { userId: OCTOCAT.id, grantId: "forged", clientId: "forged" },
-					scopes: ["github:read", "github:private", "github:write"],
+					scopes: ALL_MCP_SCOPES,
 					upstream: { accessToken: caller.githubToken, scopes: ["repo"] },
 					view: { toolsets: null, readonly: false },
 					origin: ORIGIN,

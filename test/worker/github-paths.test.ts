@@ -15,6 +15,7 @@ import { GitRef, isAccountName, isRepositoryName, isRepositoryPath } from "../..
 import type { Caller } from "../../src/mcp/caller";
 import type { ToolContext, ToolDefinition } from "../../src/mcp/define";
 import { TOOLS } from "../../src/mcp/registry";
+import { ALL_MCP_SCOPES } from "../../src/scopes";
 import { resultText } from "../support/mcp-wire";
 import { githubRequests, githubWrites, mintGithubToken } from "../support/standin";
 import { grantProps, OCTOCAT } from "../support/users";
@@ -275,7 +276,7 @@ function directContext(token: string): ToolContext {
 	const caller: Caller = {
 		user: { ...OCTOCAT },
 		grant: { userId: OCTOCAT.id, grantId: "direct", clientId: "direct" },
-		scopes: ["github:read", "github:private", "github:write"],
+		scopes: ALL_MCP_SCOPES,
 		upstream: { accessToken: token, scopes: ["repo"] },
 		view: { toolsets: null, readonly: false },
 		origin: "https://mcp.example.com",
