@@ -9,23 +9,15 @@
  * Without a terminal the Inspector refuses interactive OAuth unless MCP_AUTO_OPEN_ENABLED=true
  * (its documented switch for this); a person at a terminal needs nothing extra.
  */
-import { createServer } from "node:net";
+
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { type InspectorTransport, inspectorCallToolCommand, inspectorListToolsCommand } from "../../src/auth/connect-instructions";
+import { freePort } from "../support/ports";
 import { createBrowserHandoff, newLoopbackContext, signInThroughBrowser } from "./browser";
 import { clientEnvironment, runClient, startClient, useClientProgramBed } from "./processes";
 
 const bed = useClientProgramBed("inspector-cli-test-");
-
-async function freePort(): Promise<number> {
-	return new Promise((resolve) => {
-		const listener = createServer().listen(0, "127.0.0.1", () => {
-			const address = listener.address();
-			listener.close(() => resolve(typeof address === "object" && address ? address.port : 0));
-		});
-	});
-}
 
 /** The Inspector's stores (catalog, client config, OAuth state, secrets) in a folder of this test's own. */
 function inspectorEnvironment(name: string, callbackPort: number, browserEnv: Record<string, string>) {
