@@ -64,7 +64,13 @@ function calledTools(messages: Record<string, unknown>[]): Set<string> {
 	const names = new Set<string>();
 	for (const message of messages) {
 		const params = message.params;
-		if (message.method === "tools/call" && typeof params === "object" && params !== null && "name" in params && typeof params.name === "string") {
+		if (
+			message.method === "tools/call" &&
+			typeof params === "object" &&
+			params !== null &&
+			"name" in params &&
+			typeof params.name === "string"
+		) {
 			names.add(params.name);
 		}
 	}
