@@ -52,11 +52,20 @@ export function controlRoutes(state) {
 		if (!user) badRequest(ctx, "login must be a stand-in user (seeded, or created through POST /_standin/users)");
 		return user;
 	};
-	/** @param {RequestContext} ctx @param {unknown} fault */
-	const faultOrFail = (ctx, fault) => {
-		if (fault === undefined || isTokenFault(fault)) return { ok: true, fault };
-		badRequest(ctx, `fault must be one of ${TOKEN_FAULTS.join(", ")}`);
-		return { ok: false, fault: undefined };
+	/**
+	 * What a token to mint is for: the body's stand-in user and, if named, the fault every API call
+	 * with the token meets; undefined once a 400 naming the fix is sent.
+	 * @param {RequestContext} ctx @param {{ login?: unknown, fault?: unknown }} body
+	 */
+	const tokenRequestOrFail = (ctx, body) => {
+		const user = userOrFail(ctx, body.login);
+		if (!user) return undefined;
+		const fault = body.fault;
+		if (fault !== undefined && !isTokenFault(fault)) {
+			badRequest(ctx, `fault must be one of ${TOKEN_FAULTS.join(", ")}`);
+			return undefined;
+		}
+		return { user, fault };
 	};
 
 	/** @type {[string, string, (ctx: RequestContext) => void][]} */
@@ -76,13 +85,11 @@ export function controlRoutes(state) {
 			"/tokens",
 			(ctx) => {
 				const body = input(ctx);
-				const user = userOrFail(ctx, body.login);
-				if (!user) return;
-				const checked = faultOrFail(ctx, body.fault);
-				if (!checked.ok) return;
+				const request = tokenRequestOrFail(ctx, body);
+				if (!request) return;
 				const scopes = body.scopes === undefined ? ["read:user", "user:email", "repo"] : body.scopes;
 				if (!isStringList(scopes)) return badRequest(ctx, "scopes must be a list of strings");
-				sendJson(ctx.res, 201, { token: tokens.issueOAuthToken({ login: user.login, scopes, fault: checked.fault }) });
+				sendJson(ctx.res, 201, { token: tokens.issueOAuthToken({ login: request.user.login, scopes, fault: request.fault }) });
 			},
 		],
 		[
@@ -91,13 +98,11 @@ export function controlRoutes(state) {
 			"/app-tokens",
 			(ctx) => {
 				const body = input(ctx);
-				const user = userOrFail(ctx, body.login);
-				if (!user) return;
-				const checked = faultOrFail(ctx, body.fault);
-				if (!checked.ok) return;
+				const request = tokenRequestOrFail(ctx, body);
+				if (!request) return;
 				const lifetimes = parseAppTokenSettings(body);
 				if ("error" in lifetimes) return badRequest(ctx, lifetimes.error);
-				sendJson(ctx.res, 201, tokens.issueAppTokens(user.login, { ...lifetimes.settings, fault: checked.fault }));
+				sendJson(ctx.res, 201, tokens.issueAppTokens(request.user.login, { ...lifetimes.settings, fault: request.fault }));
 			},
 		],
 		[

@@ -9,45 +9,19 @@
  * Without a terminal the Inspector refuses interactive OAuth unless MCP_AUTO_OPEN_ENABLED=true
  * (its documented switch for this); a person at a terminal needs nothing extra.
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
-import { tmpdir } from "node:os";
+
 import { join } from "node:path";
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { type InspectorTransport, inspectorCallToolCommand, inspectorListToolsCommand } from "../../src/auth/connect-instructions";
-import { type DevServer, startDevServer } from "../e2e/dev-server";
-import { createBrowserHandoff, launchChromium, newLoopbackContext, signInThroughBrowser } from "./browser";
-import { clientEnvironment, runClient, startClient, stopAllClients } from "./processes";
+import { freePort } from "../support/ports";
+import { createBrowserHandoff, newLoopbackContext, signInThroughBrowser } from "./browser";
+import { clientEnvironment, runClient, startClient, useClientProgramBed } from "./processes";
 
-let server: DevServer;
-let browser: Browser;
-let scratch: string;
-
-beforeAll(async () => {
-	scratch = mkdtempSync(join(tmpdir(), "inspector-cli-test-"));
-	[server, browser] = await Promise.all([startDevServer(), launchChromium()]);
-});
-
-afterAll(async () => {
-	await stopAllClients();
-	await browser?.close();
-	await server?.stop();
-	rmSync(scratch, { recursive: true, force: true });
-});
-
-async function freePort(): Promise<number> {
-	return new Promise((resolve) => {
-		const listener = createServer().listen(0, "127.0.0.1", () => {
-			const address = listener.address();
-			listener.close(() => resolve(typeof address === "object" && address ? address.port : 0));
-		});
-	});
-}
+const bed = useClientProgramBed("inspector-cli-test-");
 
 /** The Inspector's stores (catalog, client config, OAuth state, secrets) in a folder of this test's own. */
 function inspectorEnvironment(name: string, callbackPort: number, browserEnv: Record<string, string>) {
-	const storage = join(scratch, name);
+	const storage = join(bed.scratch, name);
 	return clientEnvironment({
 		...browserEnv,
 		MCP_AUTO_OPEN_ENABLED: "true",
@@ -70,24 +44,24 @@ describe.each<[InspectorTransport, string]>([
 	["http", "/mcp"],
 	["sse", "/sse"],
 ])("MCP Inspector CLI, --transport %s (%s)", (transport, path) => {
-	const handoff = () => createBrowserHandoff(join(scratch, `browser-${transport}`));
+	const handoff = () => createBrowserHandoff(join(bed.scratch, `browser-${transport}`));
 	let callbackPort = 0;
 
 	it("signs in through the browser on the first command and lists the tools", async () => {
 		callbackPort = await freePort();
 		const browserHandoff = handoff();
-		const url = `${server.origin}${path}`;
+		const url = `${bed.server.origin}${path}`;
 		const cli = startClient(inspectorListToolsCommand(url, transport), {
 			env: inspectorEnvironment(`store-${transport}`, callbackPort, browserHandoff.env),
 		});
 		cli.child.stdin?.end();
 
 		const authorizationUrl = new URL(await browserHandoff.nextUrl(45_000));
-		expect(authorizationUrl.origin).toBe(server.origin);
+		expect(authorizationUrl.origin).toBe(bed.server.origin);
 		expect(authorizationUrl.pathname).toBe("/authorize");
 		expect(authorizationUrl.searchParams.get("redirect_uri")).toBe(`http://127.0.0.1:${callbackPort}/oauth/callback`);
 
-		const { context } = await newLoopbackContext(browser);
+		const { context } = await newLoopbackContext(bed.browser);
 		const signIn = await signInThroughBrowser(context, authorizationUrl.href, {
 			consent: "approve",
 			screenshotPrefix: `inspector-${transport}`,
@@ -105,7 +79,7 @@ describe.each<[InspectorTransport, string]>([
 	it("calls a tool with the stored sign-in on the next command, without opening the browser", async () => {
 		const browserHandoff = handoff();
 		const opened = browserHandoff.count();
-		const result = await runClient(inspectorCallToolCommand(`${server.origin}${path}`, transport, "whoami"), {
+		const result = await runClient(inspectorCallToolCommand(`${bed.server.origin}${path}`, transport, "whoami"), {
 			env: inspectorEnvironment(`store-${transport}`, callbackPort, browserHandoff.env),
 			timeoutMs: 45_000,
 		});
@@ -134,7 +108,7 @@ describe.each<[InspectorTransport, string]>([
 		const texts: string[] = [];
 		for (let run = 0; run < expected.length; run++) {
 			const argv = [
-				...inspectorCallToolCommand(`${server.origin}${path}`, transport, "add_to_counter"),
+				...inspectorCallToolCommand(`${bed.server.origin}${path}`, transport, "add_to_counter"),
 				"--tool-arg",
 				"amount=2",
 				...extra,

@@ -11,12 +11,8 @@
 
 import {
 	Client,
-	type OAuthClientMetadata,
 	type OAuthClientProvider,
-	type OAuthDiscoveryState,
 	SSEClientTransport,
-	type StoredOAuthClientInformation,
-	type StoredOAuthTokens,
 	StreamableHTTPClientTransport,
 	UnauthorizedError,
 } from "@modelcontextprotocol/client";
@@ -25,6 +21,7 @@ import type { Browser, BrowserContext } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SERVER_NAME } from "../../src/server-info";
 import { type DevServer, startDevServer } from "../e2e/dev-server";
+import { InMemoryOAuthProvider } from "../support/sdk-oauth-provider";
 import {
 	launchChromium,
 	newLoopbackContext,
@@ -53,53 +50,14 @@ afterAll(async () => {
 });
 
 /** An app's OAuth state, in memory; "redirecting the user" opens the page in Chromium. */
-class BrowserOAuthProvider implements OAuthClientProvider {
-	#client: StoredOAuthClientInformation | undefined;
-	#tokens: StoredOAuthTokens | undefined;
-	#verifier = "";
-	#discovery: OAuthDiscoveryState | undefined;
+class BrowserOAuthProvider extends InMemoryOAuthProvider implements OAuthClientProvider {
 	signIn: Promise<SignInResult> | undefined;
 
-	constructor(readonly redirectUri: string) {}
+	constructor(redirectUri: string) {
+		super(redirectUri, "MCP client 2.x test app");
+	}
 
-	get redirectUrl(): string {
-		return this.redirectUri;
-	}
-	get clientMetadata(): OAuthClientMetadata {
-		return {
-			client_name: "MCP client 2.x test app",
-			redirect_uris: [this.redirectUri],
-			grant_types: ["authorization_code", "refresh_token"],
-			response_types: ["code"],
-			token_endpoint_auth_method: "none",
-		};
-	}
-	clientInformation() {
-		return this.#client;
-	}
-	saveClientInformation(info: StoredOAuthClientInformation): void {
-		this.#client = info;
-	}
-	tokens() {
-		return this.#tokens;
-	}
-	saveTokens(tokens: StoredOAuthTokens): void {
-		this.#tokens = tokens;
-	}
-	saveCodeVerifier(verifier: string): void {
-		this.#verifier = verifier;
-	}
-	codeVerifier(): string {
-		return this.#verifier;
-	}
-	// Kept with the verifier so the SDK can check the callback against the same authorization server (SEP-2352).
-	saveDiscoveryState(state: OAuthDiscoveryState): void {
-		this.#discovery = state;
-	}
-	discoveryState() {
-		return this.#discovery;
-	}
-	redirectToAuthorization(authorizationUrl: URL): void {
+	override redirectToAuthorization(authorizationUrl: URL): void {
 		this.signIn = signInThroughBrowser(context, authorizationUrl.href, { consent: "approve", screenshotPrefix: "mcp-client-v2" });
 	}
 }
@@ -123,7 +81,7 @@ describe.each<Kind>(["streamable-http", "sse"])("@modelcontextprotocol/client 2.
 		expect(callback.get("code")).toBeTruthy();
 		// The SDK checks `iss` (RFC 9207) against the authorization server it discovered, then redeems the code.
 		await first.finishAuth(callback);
-		expect(provider.tokens()?.access_token).toBeTruthy();
+		expect(provider.storedTokens?.access_token).toBeTruthy();
 
 		const client = newClient();
 		await client.connect(transportFor(kind, provider));

@@ -6,35 +6,17 @@
  * code at its own loopback callback, exchanges it, and then answers an MCP client on stdio, as
  * Claude Desktop talks to it.
  */
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import type { CallToolResult } from "@modelcontextprotocol/sdk/types.js";
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { mcpRemoteCommand } from "../../src/auth/connect-instructions";
 import { SERVER_NAME } from "../../src/server-info";
-import { type DevServer, startDevServer } from "../e2e/dev-server";
-import { createBrowserHandoff, launchChromium, newLoopbackContext, signInThroughBrowser } from "./browser";
-import { clientEnvironment, startClient, stopAllClients } from "./processes";
+import { createBrowserHandoff, newLoopbackContext, signInThroughBrowser } from "./browser";
+import { clientEnvironment, startClient, useClientProgramBed } from "./processes";
 import { ChildProcessTransport } from "./stdio-transport";
 
-let server: DevServer;
-let browser: Browser;
-let scratch: string;
-
-beforeAll(async () => {
-	scratch = mkdtempSync(join(tmpdir(), "mcp-remote-test-"));
-	[server, browser] = await Promise.all([startDevServer(), launchChromium()]);
-});
-
-afterAll(async () => {
-	await stopAllClients();
-	await browser?.close();
-	await server?.stop();
-	rmSync(scratch, { recursive: true, force: true });
-});
+const bed = useClientProgramBed("mcp-remote-test-");
 
 function text(result: unknown): string {
 	return ((result as CallToolResult).content ?? []).map((part) => (part.type === "text" ? part.text : "")).join("\n");
@@ -57,19 +39,19 @@ describe.each([
 	["/mcp", "the URL from the README"],
 	["/sse", "the legacy SSE URL"],
 ])("mcp-remote with %s (%s)", (path) => {
-	const configDir = () => join(scratch, `config${path.replace("/", "-")}`);
-	const handoff = () => createBrowserHandoff(join(scratch, `browser${path.replace("/", "-")}`));
+	const configDir = () => join(bed.scratch, `config${path.replace("/", "-")}`);
+	const handoff = () => createBrowserHandoff(join(bed.scratch, `browser${path.replace("/", "-")}`));
 
 	it("signs in through the browser, then answers initialize, tools/list and tools/call over stdio", async () => {
 		const browserHandoff = handoff();
-		const { proxy, client, connected } = startMcpRemote(`${server.origin}${path}`, configDir(), browserHandoff);
+		const { proxy, client, connected } = startMcpRemote(`${bed.server.origin}${path}`, configDir(), browserHandoff);
 
 		const authorizationUrl = new URL(await browserHandoff.nextUrl(45_000));
-		expect(authorizationUrl.origin).toBe(server.origin);
+		expect(authorizationUrl.origin).toBe(bed.server.origin);
 		expect(authorizationUrl.pathname).toBe("/authorize");
 		expect(authorizationUrl.searchParams.get("code_challenge_method")).toBe("S256");
 
-		const { context } = await newLoopbackContext(browser);
+		const { context } = await newLoopbackContext(bed.browser);
 		const signIn = await signInThroughBrowser(context, authorizationUrl.href, {
 			consent: "approve",
 			screenshotPrefix: `mcp-remote${path.replace("/", "-")}`,
@@ -97,7 +79,7 @@ describe.each([
 	it("starts again with the stored sign-in, without opening the browser", async () => {
 		const browserHandoff = handoff();
 		const opened = browserHandoff.count();
-		const { proxy, client, connected } = startMcpRemote(`${server.origin}${path}`, configDir(), browserHandoff);
+		const { proxy, client, connected } = startMcpRemote(`${bed.server.origin}${path}`, configDir(), browserHandoff);
 		await connected;
 		expect(JSON.parse(text(await client.callTool({ name: "whoami", arguments: {} })))).toMatchObject({ login: "octocat" });
 		// A new MCP session (a new McpAgent Durable Object): its counter starts again at zero.

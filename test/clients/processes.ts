@@ -4,7 +4,14 @@
  * opener), with their output kept for assertions and failure messages.
  */
 import { type ChildProcess, spawn } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import type { Browser } from "playwright-core";
+import { afterAll, beforeAll } from "vitest";
 import { PROJECT_ROOT } from "../../scripts/wrangler-dev.mjs";
+import { type DevServer, startDevServer } from "../e2e/dev-server";
+import { launchChromium } from "./browser";
 
 export interface ClientProcess {
 	readonly child: ChildProcess;
@@ -125,6 +132,51 @@ export async function runClient(
 /** Stops every client program still running (for afterAll). */
 export async function stopAllClients(): Promise<void> {
 	await Promise.all([...running].map((client) => client.stop()));
+}
+
+/** What a file that drives client programs uses in its tests. */
+export interface ClientProgramBed {
+	/** A real `wrangler dev`, pointed at the GitHub stand-in. */
+	readonly server: DevServer;
+	/** A Chromium that approves the consent page. */
+	readonly browser: Browser;
+	/** A folder of the file's own for the programs' stores. */
+	readonly scratch: string;
+}
+
+/**
+ * Starts the server and the browser and makes the scratch folder before the file's tests; after
+ * them, stops every client program still running, the browser and the server, and removes the folder.
+ */
+export function useClientProgramBed(scratchPrefix: string): ClientProgramBed {
+	let server: DevServer | undefined;
+	let browser: Browser | undefined;
+	let scratch: string | undefined;
+	beforeAll(async () => {
+		scratch = mkdtempSync(join(tmpdir(), scratchPrefix));
+		[server, browser] = await Promise.all([startDevServer(), launchChromium()]);
+	});
+	afterAll(async () => {
+		await stopAllClients();
+		await browser?.close();
+		await server?.stop();
+		if (scratch) rmSync(scratch, { recursive: true, force: true });
+	});
+	const started = <T>(value: T | undefined, what: string): T => {
+		if (value === undefined) throw new Error(`${what} is not started: use it inside a test`);
+		return value;
+	};
+	return {
+		get server() {
+			return started(server, "the dev server");
+		},
+		get browser() {
+			return started(browser, "the browser");
+		},
+		get scratch() {
+			return started(scratch, "the scratch folder");
+		},
+	};
 }
 
 function signalGroup(pid: number, signal: NodeJS.Signals): void {

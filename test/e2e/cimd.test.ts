@@ -12,21 +12,13 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer, type Server } from "node:https";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import {
-	Client,
-	type OAuthClientMetadata,
-	type OAuthClientProvider,
-	type OAuthDiscoveryState,
-	type StoredOAuthClientInformation,
-	type StoredOAuthTokens,
-	StreamableHTTPClientTransport,
-	UnauthorizedError,
-} from "@modelcontextprotocol/client";
+import { Client, type OAuthClientProvider, StreamableHTTPClientTransport, UnauthorizedError } from "@modelcontextprotocol/client";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CookieJar } from "../support/cookie-jar";
 import { hiddenInputs, visibleText } from "../support/forms";
 import { initializeBody, legacyHeaders } from "../support/mcp-wire";
 import { OAuthFlow, signInAtGithub } from "../support/oauth-flow";
+import { InMemoryOAuthProvider } from "../support/sdk-oauth-provider";
 import { type DevServer, startDevServer } from "./dev-server";
 
 const REDIRECT_URI = "http://127.0.0.1:33420/oauth/callback";
@@ -191,52 +183,14 @@ describe("Client ID Metadata Documents under wrangler dev", () => {
 });
 
 /** The MCP client library's OAuth provider, as an app that publishes a metadata document configures it. */
-class CimdOAuthProvider implements OAuthClientProvider {
-	#client: StoredOAuthClientInformation | undefined;
-	#tokens: StoredOAuthTokens | undefined;
-	#verifier = "";
-	#discovery: OAuthDiscoveryState | undefined;
+class CimdOAuthProvider extends InMemoryOAuthProvider implements OAuthClientProvider {
 	authorizationUrl: URL | undefined;
 
-	constructor(readonly clientMetadataUrl: string) {}
+	constructor(readonly clientMetadataUrl: string) {
+		super(REDIRECT_URI, "SDK CIMD App");
+	}
 
-	get redirectUrl(): string {
-		return REDIRECT_URI;
-	}
-	get clientMetadata(): OAuthClientMetadata {
-		return {
-			client_name: "SDK CIMD App",
-			redirect_uris: [REDIRECT_URI],
-			grant_types: ["authorization_code", "refresh_token"],
-			response_types: ["code"],
-			token_endpoint_auth_method: "none",
-		};
-	}
-	clientInformation() {
-		return this.#client;
-	}
-	saveClientInformation(info: StoredOAuthClientInformation): void {
-		this.#client = info;
-	}
-	tokens() {
-		return this.#tokens;
-	}
-	saveTokens(tokens: StoredOAuthTokens): void {
-		this.#tokens = tokens;
-	}
-	saveCodeVerifier(verifier: string): void {
-		this.#verifier = verifier;
-	}
-	codeVerifier(): string {
-		return this.#verifier;
-	}
-	saveDiscoveryState(state: OAuthDiscoveryState): void {
-		this.#discovery = state;
-	}
-	discoveryState() {
-		return this.#discovery;
-	}
-	redirectToAuthorization(authorizationUrl: URL): void {
+	override redirectToAuthorization(authorizationUrl: URL): void {
 		this.authorizationUrl = authorizationUrl;
 	}
 }
@@ -272,7 +226,7 @@ describe("@modelcontextprotocol/client 2.x with a clientMetadataUrl", () => {
 		expect(`${redirect.origin}${redirect.pathname}`).toBe(REDIRECT_URI);
 
 		await first.finishAuth(redirect.searchParams);
-		expect(provider.tokens()?.access_token).toBeTruthy();
+		expect(provider.storedTokens?.access_token).toBeTruthy();
 		const client = new Client({ name: "cimd-sdk", version: "1.0.0" });
 		await client.connect(transport());
 		const { tools } = await client.listTools();
@@ -281,6 +235,6 @@ describe("@modelcontextprotocol/client 2.x with a clientMetadataUrl", () => {
 
 		expect(requested.filter((line) => line.endsWith("/register"))).toEqual([]);
 		expect(requested).toContain("POST /token");
-		expect(provider.clientInformation()?.client_id ?? documentUrl).toBe(documentUrl);
+		expect(provider.storedClient?.client_id ?? documentUrl).toBe(documentUrl);
 	});
 });

@@ -4,11 +4,11 @@
  * local storage so runs never share KV or Durable Object state.
  */
 import { mkdtempSync, rmSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { inject } from "vitest";
 import { spawnWranglerDev, waitForHttp } from "../../scripts/wrangler-dev.mjs";
+import { freePort } from "../support/ports";
 
 export interface DevServer {
 	origin: string;
@@ -22,18 +22,6 @@ export interface DevServer {
 	 */
 	restart(options?: { signal?: "SIGTERM" | "SIGKILL" }): Promise<void>;
 	stop(): Promise<void>;
-}
-
-async function freePort(): Promise<number> {
-	return new Promise((resolve, reject) => {
-		const server = createServer();
-		server.once("error", reject);
-		server.listen(0, "127.0.0.1", () => {
-			const address = server.address();
-			const port = typeof address === "object" && address ? address.port : 0;
-			server.close(() => resolve(port));
-		});
-	});
 }
 
 export interface DevServerOptions {

@@ -7,7 +7,6 @@
  */
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -15,6 +14,7 @@ import { DEFAULT_CLIENTS } from "../../scripts/github-standin/seed.mjs";
 import { PROJECT_ROOT, waitForHttp } from "../../scripts/wrangler-dev.mjs";
 import { modernRequest, readResponse } from "../support/mcp-wire";
 import { OAuthFlow } from "../support/oauth-flow";
+import { freePort } from "../support/ports";
 
 /** Signs in as the stand-in's octocat and calls whoami on the 2026-07-28 lane. */
 async function whoami(origin: string): Promise<unknown> {
@@ -27,15 +27,6 @@ async function whoami(origin: string): Promise<unknown> {
 		body: call.body,
 	});
 	return (await readResponse(response)).result?.structuredContent;
-}
-
-async function freePort(): Promise<number> {
-	return new Promise((resolve) => {
-		const server = createServer().listen(0, "127.0.0.1", () => {
-			const address = server.address();
-			server.close(() => resolve(typeof address === "object" && address ? address.port : 0));
-		});
-	});
 }
 
 /** What must never appear when nothing is wrong (wrangler's warnings, and the library's). */

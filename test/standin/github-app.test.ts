@@ -8,18 +8,9 @@
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startGithubStandIn } from "../../scripts/github-standin/index.mjs";
-import {
-	type AppTokens,
-	api,
-	authorize,
-	control,
-	createUser,
-	mintAppTokens,
-	mintToken,
-	pkce,
-	type StandIn,
-	tokenEndpoint,
-} from "./support";
+import { createPkce } from "../support/pkce";
+import type { AppTokenResponse } from "../support/standin-app";
+import { api, authorize, control, createUser, mintAppTokens, mintToken, type StandIn, tokenEndpoint } from "./support";
 
 let standIn: StandIn;
 
@@ -58,7 +49,7 @@ async function refreshLog(query: string) {
 
 describe("GitHub App: sign-in", () => {
 	it("issues an expiring ghu_ token and a ghr_ refresh token with GitHub's lifetimes, and no scopes", async () => {
-		const { verifier, challenge } = pkce();
+		const { verifier, challenge } = await createPkce();
 		const code = await authorize(standIn, { login: "octocat", challenge, clientId: standIn.appClientId });
 		const { status, body } = await tokenEndpoint(standIn, {
 			client_id: standIn.appClientId,
@@ -97,7 +88,7 @@ describe("GitHub App: refresh", () => {
 		const first = await mintAppTokens(standIn, "octocat");
 		const rotated = await refresh(first.refresh_token);
 		expect(rotated.status).toBe(200);
-		const second = rotated.body as unknown as AppTokens;
+		const second = rotated.body as unknown as AppTokenResponse;
 		expect(second.access_token).toMatch(/^ghu_/);
 		expect(second.refresh_token).toMatch(/^ghr_/);
 		expect(second.access_token).not.toBe(first.access_token);
@@ -118,7 +109,7 @@ describe("GitHub App: refresh", () => {
 	it("logs every refresh of a family, so a test can count them", async () => {
 		const { login } = await createUser(standIn);
 		const first = await mintAppTokens(standIn, login);
-		const second = (await refresh(first.refresh_token)).body as unknown as AppTokens;
+		const second = (await refresh(first.refresh_token)).body as unknown as AppTokenResponse;
 		await refresh(first.refresh_token);
 
 		const byLogin = await refreshLog(`login=${login}`);
@@ -186,7 +177,7 @@ describe("GitHub App: expiry", () => {
 		const { login } = await createUser(standIn);
 		const set = await control(standIn, "POST", "/app-settings", { login, accessTokenTtlSeconds: 0, refreshTokenTtlSeconds: 60 });
 		expect(set.body).toEqual({ accessTokenTtlSeconds: 0, refreshTokenTtlSeconds: 60 });
-		const { verifier, challenge } = pkce();
+		const { verifier, challenge } = await createPkce();
 		const code = await authorize(standIn, { login, challenge, clientId: standIn.appClientId });
 		const { body } = await tokenEndpoint(standIn, {
 			client_id: standIn.appClientId,
@@ -203,7 +194,7 @@ describe("GitHub App: expiry", () => {
 	it("takes lifetimes as options at start", async () => {
 		const other = await startGithubStandIn({ appAccessTokenTtlSeconds: 5, appRefreshTokenTtlSeconds: 50 });
 		try {
-			const { body } = await control<AppTokens>(other, "POST", "/app-tokens", { login: "octocat" });
+			const { body } = await control<AppTokenResponse>(other, "POST", "/app-tokens", { login: "octocat" });
 			expect(body).toMatchObject({ expires_in: 5, refresh_token_expires_in: 50 });
 		} finally {
 			await other.close();

@@ -6,7 +6,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startGithubStandIn } from "../../scripts/github-standin/index.mjs";
-import { api, authorize, control, mintToken, pkce, REDIRECT, rawRequest, type StandIn, tokenEndpoint } from "./support";
+import { createPkce } from "../support/pkce";
+import { api, authorize, control, mintToken, REDIRECT, rawRequest, type StandIn, tokenEndpoint } from "./support";
 
 let standIn: StandIn;
 
@@ -19,14 +20,14 @@ afterAll(async () => {
 
 /** A token from the full web flow as `login`, with `scope`. */
 async function signIn(login: string, scope?: string) {
-	const { verifier, challenge } = pkce();
+	const { verifier, challenge } = await createPkce();
 	const code = await authorize(standIn, { login, challenge, ...(scope ? { scope } : {}) });
 	return String((await tokenEndpoint(standIn, { code, code_verifier: verifier })).body.access_token);
 }
 
 describe("GitHub stand-in: OAuth web flow", () => {
 	it("exchanges a code with the right PKCE verifier once, granting the requested scopes", async () => {
-		const { verifier, challenge } = pkce();
+		const { verifier, challenge } = await createPkce();
 		const code = await authorize(standIn, { login: "octocat", challenge });
 		const first = await tokenEndpoint(standIn, { code, code_verifier: verifier });
 		expect(first.status).toBe(200);
@@ -42,7 +43,7 @@ describe("GitHub stand-in: OAuth web flow", () => {
 		["a wrong client secret", { client_secret: "nope" }, "incorrect_client_credentials"],
 		["another redirect_uri", { redirect_uri: "http://localhost:9999/callback" }, "redirect_uri_mismatch"],
 	])("refuses %s, with HTTP 200 like GitHub", async (_case, override, error) => {
-		const { verifier, challenge } = pkce();
+		const { verifier, challenge } = await createPkce();
 		const code = await authorize(standIn, { login: "octocat", challenge });
 		const result = await tokenEndpoint(standIn, { code, code_verifier: verifier, ...override });
 		expect(result.status).toBe(200);
@@ -51,7 +52,7 @@ describe("GitHub stand-in: OAuth web flow", () => {
 	});
 
 	it("refuses a code issued to the other client (the GitHub App's code at the OAuth App)", async () => {
-		const { verifier, challenge } = pkce();
+		const { verifier, challenge } = await createPkce();
 		const code = await authorize(standIn, { login: "octocat", challenge, clientId: standIn.appClientId });
 		const result = await tokenEndpoint(standIn, { code, code_verifier: verifier });
 		expect(result.body.error).toBe("bad_verification_code");

@@ -4,7 +4,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startGithubStandIn } from "../../scripts/github-standin/index.mjs";
-import { api, authorize, control, createUser, mintToken, pkce, type StandIn, tokenEndpoint } from "./support";
+import { createPkce } from "../support/pkce";
+import { api, authorize, control, createUser, mintToken, type StandIn, tokenEndpoint } from "./support";
 
 let standIn: StandIn;
 
@@ -72,7 +73,7 @@ describe("users created per test", () => {
 		expect(one.id).not.toBe(two.id);
 		expect(one.login).not.toBe(two.login);
 
-		const { verifier, challenge } = pkce();
+		const { verifier, challenge } = await createPkce();
 		const code = await authorize(standIn, { login: one.login, challenge });
 		const token = String((await tokenEndpoint(standIn, { code, code_verifier: verifier })).body.access_token);
 		expect(await (await api(standIn, "/user", token)).json()).toMatchObject({ id: one.id, login: one.login, name: "Test One" });

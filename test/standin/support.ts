@@ -2,19 +2,15 @@
  * Shared by the stand-in's own tests: each test file starts its own stand-in and talks to it the
  * way the Worker does (OAuth web flow, REST API) or the way tests do (/_standin/* control).
  */
-import { createHash, randomBytes } from "node:crypto";
 import { request } from "node:http";
 import { expect } from "vitest";
 import type { startGithubStandIn } from "../../scripts/github-standin/index.mjs";
+import { standInControl } from "../support/standin";
+import type { AppTokenResponse } from "../support/standin-app";
 
 export type StandIn = Awaited<ReturnType<typeof startGithubStandIn>>;
 
 export const REDIRECT = "http://localhost:8788/callback";
-
-export function pkce() {
-	const verifier = randomBytes(32).toString("base64url");
-	return { verifier, challenge: createHash("sha256").update(verifier).digest("base64url") };
-}
 
 /** Authorize `clientId` as `login` on the sign-in page and return the code GitHub redirects back with. */
 export async function authorize(standIn: StandIn, options: { login: string; challenge: string; clientId?: string; scope?: string }) {
@@ -57,14 +53,9 @@ export function api(standIn: StandIn, path: string, token: string, init: Request
 	return fetch(`${standIn.apiUrl}${path}`, { ...init, headers: { Authorization: `Bearer ${token}`, ...init.headers } });
 }
 
-/** A /_standin/* control call; JSON in and out. */
-export async function control<T = Record<string, unknown>>(standIn: StandIn, method: string, path: string, body?: unknown) {
-	const response = await fetch(`${standIn.baseUrl}/_standin${path}`, {
-		method,
-		...(body === undefined ? {} : { headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) }),
-	});
-	const text = await response.text();
-	return { status: response.status, body: (text ? JSON.parse(text) : {}) as T };
+/** A /_standin/* control call; JSON in and out, whatever the status. */
+export function control<T = Record<string, unknown>>(standIn: StandIn, method: string, path: string, body?: unknown) {
+	return standInControl<T>(standIn.baseUrl, method, path, body);
 }
 
 /** An OAuth App token for `login`, minted without the browser. */
@@ -74,18 +65,9 @@ export async function mintToken(standIn: StandIn, login: string, extra: { scopes
 	return body.token;
 }
 
-export interface AppTokens {
-	access_token: string;
-	refresh_token: string;
-	expires_in: number;
-	refresh_token_expires_in: number;
-	token_type: string;
-	scope: string;
-}
-
 /** A GitHub App token pair for `login`, minted without the browser. */
 export async function mintAppTokens(standIn: StandIn, login: string, extra: Record<string, unknown> = {}) {
-	const { status, body } = await control<AppTokens>(standIn, "POST", "/app-tokens", { login, ...extra });
+	const { status, body } = await control<AppTokenResponse>(standIn, "POST", "/app-tokens", { login, ...extra });
 	expect(status).toBe(201);
 	return body;
 }

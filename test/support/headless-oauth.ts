@@ -4,10 +4,11 @@
  * sends the user to /authorize, it follows the redirects with a cookie jar, answers our consent
  * page and the GitHub stand-in's sign-in page, and captures the authorization code at the
  * client's loopback redirect URI. Registration, PKCE, discovery and the token exchange are the
- * SDK's own.
+ * SDK's own; what it stores is kept by InMemoryOAuthProvider (sdk-oauth-provider.ts).
  */
 import { CookieJar } from "./cookie-jar.ts";
 import { hiddenInputs } from "./forms.ts";
+import { InMemoryOAuthProvider } from "./sdk-oauth-provider.ts";
 
 export interface BrowserChoices {
 	/** What the user clicks on our consent page. */
@@ -18,19 +19,7 @@ export interface BrowserChoices {
 	tick?: string[];
 }
 
-interface ClientMetadata {
-	client_name: string;
-	redirect_uris: string[];
-	grant_types: string[];
-	response_types: string[];
-	token_endpoint_auth_method: string;
-}
-
-export class HeadlessOAuthProvider {
-	#client: unknown;
-	#tokens: { access_token: string; refresh_token?: string } | undefined;
-	#verifier = "";
-	#discovery: unknown;
+export class HeadlessOAuthProvider extends InMemoryOAuthProvider {
 	readonly jar = new CookieJar();
 	/** The code captured at the redirect URI, or the error the server sent there. */
 	authorizationCode: string | undefined;
@@ -42,55 +31,13 @@ export class HeadlessOAuthProvider {
 
 	constructor(
 		readonly choices: BrowserChoices = { consent: "approve", login: "octocat" },
-		readonly redirectUri = "http://127.0.0.1:33419/oauth/callback",
-		readonly clientName = "E2E Test Client",
-	) {}
-
-	get redirectUrl(): string {
-		return this.redirectUri;
+		redirectUri = "http://127.0.0.1:33419/oauth/callback",
+		clientName = "E2E Test Client",
+	) {
+		super(redirectUri, clientName);
 	}
 
-	get clientMetadata(): ClientMetadata {
-		return {
-			client_name: this.clientName,
-			redirect_uris: [this.redirectUri],
-			grant_types: ["authorization_code", "refresh_token"],
-			response_types: ["code"],
-			token_endpoint_auth_method: "none",
-		};
-	}
-
-	clientInformation() {
-		return this.#client as never;
-	}
-	saveClientInformation(info: unknown): void {
-		this.#client = info;
-	}
-	tokens() {
-		return this.#tokens as never;
-	}
-	saveTokens(tokens: unknown): void {
-		this.#tokens = tokens as { access_token: string; refresh_token?: string };
-	}
-	/** The tokens the SDK stored (for assertions). */
-	get storedTokens(): { access_token: string; refresh_token?: string } | undefined {
-		return this.#tokens;
-	}
-	saveCodeVerifier(verifier: string): void {
-		this.#verifier = verifier;
-	}
-	codeVerifier(): string {
-		return this.#verifier;
-	}
-	// SDK v2 keeps the discovery result with the verifier (SEP-2352).
-	saveDiscoveryState(state: unknown): void {
-		this.#discovery = state;
-	}
-	discoveryState() {
-		return this.#discovery as never;
-	}
-
-	async redirectToAuthorization(authorizationUrl: URL): Promise<void> {
+	override async redirectToAuthorization(authorizationUrl: URL): Promise<void> {
 		let next: { url: string; init?: RequestInit } | undefined = { url: authorizationUrl.toString() };
 		for (let hop = 0; next && hop < 10; hop++) {
 			const { url, init }: { url: string; init?: RequestInit } = next;

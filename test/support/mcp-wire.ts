@@ -141,6 +141,27 @@ export function resultText(result: unknown): string {
 	return content.map((part) => (part.type === "text" ? (part.text ?? "") : "")).join("\n");
 }
 
+/** The part of an MCP client (either SDK) that calls tools. */
+interface ToolCaller {
+	callTool(params: { name: string; arguments?: Record<string, unknown> }): Promise<{
+		content?: unknown;
+		structuredContent?: Record<string, unknown>;
+		isError?: boolean;
+	}>;
+}
+
+/** A tool call's outcome, whether the server answers with an isError result or a JSON-RPC error. */
+export async function callOutcome(client: ToolCaller, name: string, args: Record<string, unknown> = {}) {
+	try {
+		const result = await client.callTool({ name, arguments: args });
+		return { isError: result.isError === true, text: resultText(result), structured: result.structuredContent };
+	} catch (error) {
+		return { isError: true, text: error instanceof Error ? error.message : String(error), structured: undefined };
+	}
+}
+
+export type CallOutcome = Awaited<ReturnType<typeof callOutcome>>;
+
 /**
  * Ends a response the test no longer needs. An SSE stream is read up to its first event before it
  * is cancelled: cancelled sooner, the transport's own first write (McpAgent's endpoint event) fails

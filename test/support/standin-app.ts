@@ -3,18 +3,7 @@
  * GitHub App mode: token lifetimes per login, minted token pairs, installations, dead refresh
  * tokens, an outage of the token endpoint, and the refresh log.
  */
-import { createStandInUser, type StandInFault, type StandInUser } from "./standin.ts";
-
-/** A /_standin/* control call, JSON in and out; throws unless the stand-in answers 2xx. */
-async function control<T>(baseUrl: string, method: string, path: string, body?: unknown): Promise<T> {
-	const response = await fetch(`${baseUrl}/_standin${path}`, {
-		method,
-		...(body === undefined ? {} : { headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) }),
-	});
-	const text = await response.text();
-	if (!response.ok) throw new Error(`stand-in ${method} ${path} failed: ${response.status} ${text}`);
-	return (text ? JSON.parse(text) : {}) as T;
-}
+import { createStandInUser, type StandInFault, type StandInUser, standInCall } from "./standin.ts";
 
 export interface AppTokenLifetimes {
 	accessTokenTtlSeconds?: number;
@@ -23,7 +12,7 @@ export interface AppTokenLifetimes {
 
 /** Lifetimes of the GitHub App tokens `login` gets from now on (sign-ins and refreshes). */
 export function setAppTokenLifetimes(baseUrl: string, login: string, lifetimes: AppTokenLifetimes): Promise<AppTokenLifetimes> {
-	return control(baseUrl, "POST", "/app-settings", { login, ...lifetimes });
+	return standInCall(baseUrl, "POST", "/app-settings", { login, ...lifetimes });
 }
 
 /** GitHub's token response for a GitHub App with expiring user tokens. */
@@ -42,22 +31,22 @@ export function mintAppTokens(
 	login: string,
 	options: AppTokenLifetimes & { fault?: StandInFault } = {},
 ): Promise<AppTokenResponse> {
-	return control(baseUrl, "POST", "/app-tokens", { login, ...options });
+	return standInCall(baseUrl, "POST", "/app-tokens", { login, ...options });
 }
 
 /** Installs the GitHub App on an account (or uninstalls it). */
 export function setAppInstalled(baseUrl: string, owner: string, installed: boolean): Promise<{ owners: string[] }> {
-	return control(baseUrl, "POST", "/installations", { owner, installed });
+	return standInCall(baseUrl, "POST", "/installations", { owner, installed });
 }
 
 /** Makes a refresh token dead, as when the user revokes the app on GitHub. */
 export async function killRefreshToken(baseUrl: string, refreshToken: string): Promise<void> {
-	await control(baseUrl, "DELETE", `/refresh-tokens/${encodeURIComponent(refreshToken)}`);
+	await standInCall(baseUrl, "DELETE", `/refresh-tokens/${encodeURIComponent(refreshToken)}`);
 }
 
 /** GitHub's token endpoint fails (502) for `login`'s code exchanges and refreshes while `down`. */
 export async function setTokenEndpointDown(baseUrl: string, login: string, down: boolean): Promise<void> {
-	await control(baseUrl, "POST", "/token-endpoint", { login, down });
+	await standInCall(baseUrl, "POST", "/token-endpoint", { login, down });
 }
 
 export interface RefreshLogEntry {
@@ -73,7 +62,7 @@ export interface RefreshLogEntry {
 
 /** Every refresh_token grant the stand-in answered for `login`, oldest first. */
 export async function refreshLog(baseUrl: string, login: string): Promise<RefreshLogEntry[]> {
-	return (await control<{ refreshes: RefreshLogEntry[] }>(baseUrl, "GET", `/refreshes?login=${encodeURIComponent(login)}`)).refreshes;
+	return (await standInCall<{ refreshes: RefreshLogEntry[] }>(baseUrl, "GET", `/refreshes?login=${encodeURIComponent(login)}`)).refreshes;
 }
 
 /**

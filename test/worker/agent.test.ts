@@ -12,6 +12,7 @@ import { readConfig } from "../../src/config";
 import { isWriteTool } from "../../src/mcp/define";
 import type { GitHubMcpAgent } from "../../src/mcp/lanes/agent";
 import { TOOLS } from "../../src/mcp/registry";
+import { ALL_MCP_SCOPES } from "../../src/scopes";
 import { initializeBody, legacyHeaders, modernRequest, readResponse, resultText } from "../support/mcp-wire";
 import { githubRequests } from "../support/standin";
 import { call, connect, flow, issueTokens, newUser, ORIGIN, standIn, type TestClient, userProps } from "./harness";
@@ -155,7 +156,7 @@ describe("the 2025 lane: one McpAgent Durable Object per session", () => {
 		// ... and steps up to the grant's every scope at the next: the session follows.
 		const widened = await refresh(narrowed.refresh_token);
 		current = widened.access_token;
-		expect(await whoami()).toEqual(["github:read", "github:private", "github:write"]);
+		expect(await whoami()).toEqual(ALL_MCP_SCOPES);
 		expect(await listed()).toEqual(TOOLS.map((tool) => tool.name));
 
 		// ... and back down: the write tools leave the list again.

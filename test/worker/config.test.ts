@@ -1,16 +1,12 @@
 /**
  * src/config.ts, the one module that reads settings: the structured Config it returns, defaults,
  * lists, numbers, hosts and origins, the session secret and its deprecated name, and errors that
- * name the setting and how to fix it, never its value. Then what a misconfigured deployment shows.
+ * name the setting and how to fix it, never its value. What a misconfigured deployment shows is in
+ * misconfigured.test.ts.
  */
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { ConfigError, isLoopbackHost, parseList, readConfig, readGithubSignInConfig, readPublicConfig } from "../../src/config";
-import { fromAddress } from "../support/client-address";
 import { captureConsole } from "../support/console-capture";
-import { discard } from "../support/mcp-wire";
-import { OAuthFlow } from "../support/oauth-flow";
-import { ORIGIN } from "./harness";
-import { workerSend } from "./worker-send";
 
 const SECRET = "f3c9a1e27b4d8605c2e9f1a7b3d5c8e0";
 const VALID = {
@@ -364,54 +360,5 @@ describe("isLoopbackHost", () => {
 		["::", false],
 	])("%s: %s", (host, loopback) => {
 		expect(isLoopbackHost(host)).toBe(loopback);
-	});
-});
-
-describe("a misconfigured deployment", () => {
-	const flow = new OAuthFlow({ origin: ORIGIN, send: fromAddress(workerSend()) });
-
-	it("shows a page naming the missing secret instead of a consent page", async () => {
-		const { client_id } = await flow.register();
-		const response = await fromAddress(workerSend({ GITHUB_CLIENT_SECRET: undefined }))(
-			new Request(flow.authorizeUrl(client_id, { verifier: "v", challenge: "c".repeat(43) })),
-		);
-		const page = await response.text();
-		expect(response.status).toBe(500);
-		expect(page).toContain("GITHUB_CLIENT_SECRET is not set");
-		expect(page).toContain("wrangler secret put");
-		expect(response.headers.getSetCookie()).toEqual([]);
-	});
-
-	it("never shows the value of a weak secret", async () => {
-		const weak = "weak-session-secret";
-		const { client_id } = await flow.register();
-		const response = await workerSend({ SESSION_SECRET: weak })(
-			new Request(flow.authorizeUrl(client_id, { verifier: "v", challenge: "c".repeat(43) })),
-		);
-		const page = await response.text();
-		expect(response.status).toBe(500);
-		expect(page).toContain("SESSION_SECRET is too short");
-		expect(page).not.toContain(weak);
-	});
-
-	it("a broken ALLOWED_HOSTS answers every request with 500 naming it, not the value", async () => {
-		const logs = captureConsole();
-		const response = await workerSend({ ALLOWED_HOSTS: "https://host-visible-nowhere" })(new Request(new URL("/mcp", ORIGIN)));
-		const text = await response.text();
-		expect(response.status).toBe(500);
-		expect(text).toContain("ALLOWED_HOSTS");
-		expect(text).not.toContain("host-visible-nowhere");
-		expect(logs()).toContain('"type":"config_error"');
-		expect(logs()).not.toContain("host-visible-nowhere");
-	});
-
-	it("a deployment still on COOKIE_ENCRYPTION_KEY works: the consent page is served", async () => {
-		const { client_id } = await flow.register();
-		const response = await workerSend({
-			SESSION_SECRET: undefined,
-			COOKIE_ENCRYPTION_KEY: "0a1b2c3d4e5f60718293a4b5c6d7e8f9bb",
-		} as Parameters<typeof workerSend>[0])(new Request(flow.authorizeUrl(client_id, { verifier: "v", challenge: "c".repeat(43) })));
-		expect(response.status).toBe(200);
-		await discard(response);
 	});
 });

@@ -4,28 +4,20 @@
  * would become /repos with the user's token). Two independent defences stop it: the argument
  * schemas (src/github/names.ts) and the GitHub client's path check (assertSafePath in
  * src/github/client.ts). This file shows each one on its own, in a unit table, and both together
- * at the tool level over both lanes, with the stand-in's request log as the witness. It also
- * holds the GitHub client's other unit behaviour the tools rely on: the timeout and the retry
- * after a 401.
+ * at the tool level over both lanes, with the stand-in's request log as the witness. The GitHub
+ * client's other behaviour (the timeout, the retry after a 401) is in github-client.test.ts.
  */
 import { Octokit } from "@octokit/core";
 import { describe, expect, it, vi } from "vitest";
 import { z } from "zod";
-import {
-	assertSafePath,
-	createGithubClient,
-	describeGithubError,
-	GithubAccessEndedError,
-	type TokenSource,
-	UnsafeGithubPathError,
-} from "../../src/github/client";
+import { assertSafePath, createGithubClient, UnsafeGithubPathError } from "../../src/github/client";
 import { GitRef, isAccountName, isRepositoryName, isRepositoryPath } from "../../src/github/names";
 import type { Caller } from "../../src/mcp/caller";
 import type { ToolContext, ToolDefinition } from "../../src/mcp/define";
 import { TOOLS } from "../../src/mcp/registry";
+import { ALL_MCP_SCOPES } from "../../src/scopes";
 import { resultText } from "../support/mcp-wire";
-import { githubRequests, mintGithubToken } from "../support/standin";
-import { repoWrites } from "../support/standin-control";
+import { githubRequests, githubWrites, mintGithubToken } from "../support/standin";
 import { grantProps, OCTOCAT } from "../support/users";
 import { acceptAsShown, connect, issueToken, LANES, standIn } from "./harness";
 
@@ -284,7 +276,7 @@ function directContext(token: string): ToolContext {
 	const caller: Caller = {
 		user: { ...OCTOCAT },
 		grant: { userId: OCTOCAT.id, grantId: "direct", clientId: "direct" },
-		scopes: ["github:read", "github:private", "github:write"],
+		scopes: ALL_MCP_SCOPES,
 		upstream: { accessToken: token, scopes: ["repo"] },
 		view: { toolsets: null, readonly: false },
 		origin: "https://mcp.example.com",
@@ -354,72 +346,7 @@ describe.each(LANES)("the attack class at the tool level, both defences in place
 			await client.close();
 			const requests = (await githubRequests(standIn().baseUrl, githubToken)).filter((request) => !request.path.startsWith("/user/orgs"));
 			for (const request of requests) expect(request.path, `${name} ${key}`).toMatch(routeOf(tool).intended);
-			expect(await repoWrites(standIn().baseUrl, `octocat/${repo}`)).toEqual([]);
+			expect(await githubWrites(standIn().baseUrl, `octocat/${repo}`)).toEqual([]);
 		},
 	);
-});
-
-describe("the GitHub client", () => {
-	function tokens(current: string, renewed: string | null): TokenSource & { renewals: string[] } {
-		const renewals: string[] = [];
-		return {
-			renewals,
-			current: async () => current,
-			renewAfterUnauthorized: async (stale) => {
-				renewals.push(stale);
-				return renewed;
-			},
-		};
-	}
-
-	it("ends a request GitHub does not answer after timeoutMs, and says it timed out (regression: a timeout read as unreachable)", async () => {
-		const hang = await mintGithubToken(standIn().baseUrl, "octocat", { fault: "hang" });
-		const github = createGithubClient({ apiUrl: standIn().apiUrl, token: tokens(hang, null), timeoutMs: 300 });
-		const started = Date.now();
-		const error = await github.request("GET /repos/{owner}/{repo}", { owner: "octocat", repo: "repo-a-0" }).then(
-			() => null,
-			(caught: unknown) => caught,
-		);
-		expect(Date.now() - started).toBeLessThan(5_000);
-		expect(describeGithubError(error, "read octocat/repo-a-0")).toEqual({
-			status: "failed",
-			text: "Could not read octocat/repo-a-0: GitHub did not answer in time. Try again in a moment.",
-		});
-		expect(describeGithubError(error, "create an issue in octocat/repo-a-0", { write: true })).toMatchObject({
-			status: "unknown",
-			text: expect.stringMatching(
-				/^Could not confirm that the request to create an issue in octocat\/repo-a-0 succeeded: GitHub did not answer in time\. GitHub may or may not have done it\./,
-			),
-		});
-	});
-
-	it("retries once with a renewed token after a 401, and never a second time", async () => {
-		const refused = await mintGithubToken(standIn().baseUrl, "octocat", { fault: "unauthorized" });
-		const good = await mintGithubToken(standIn().baseUrl, "octocat");
-		const source = tokens(refused, good);
-		const github = createGithubClient({ apiUrl: standIn().apiUrl, token: source });
-		const { data } = await github.request("GET /repos/{owner}/{repo}", { owner: "octocat", repo: "repo-a-0" });
-		expect(data.full_name).toBe("octocat/repo-a-0");
-		expect(source.renewals).toEqual([refused]);
-		expect(await githubRequests(standIn().baseUrl, refused)).toHaveLength(1);
-		expect(await githubRequests(standIn().baseUrl, good)).toHaveLength(1);
-
-		// A renewed token GitHub refuses too: the error comes back, with no third attempt.
-		const alsoRefused = await mintGithubToken(standIn().baseUrl, "octocat", { fault: "unauthorized" });
-		const twice = tokens(refused, alsoRefused);
-		await expect(createGithubClient({ apiUrl: standIn().apiUrl, token: twice }).request("GET /user/orgs")).rejects.toMatchObject({
-			status: 401,
-		});
-		expect(twice.renewals).toEqual([refused]);
-		expect(await githubRequests(standIn().baseUrl, alsoRefused)).toHaveLength(1);
-	});
-
-	it("says the grant's GitHub access ended when a 401 cannot be renewed", async () => {
-		const refused = await mintGithubToken(standIn().baseUrl, "octocat", { fault: "unauthorized" });
-		const error = await createGithubClient({ apiUrl: standIn().apiUrl, token: tokens(refused, null) })
-			.request("GET /user/orgs")
-			.catch((caught: unknown) => caught);
-		expect(error).toBeInstanceOf(GithubAccessEndedError);
-		expect(describeGithubError(error, "list your repositories").text).toMatch(/no longer accepts this connection's sign-in/);
-	});
 });

@@ -83,16 +83,16 @@ describe("scopes, per call, on every lane", () => {
 	});
 
 	it.each(LANES)("%s lane: a token with github:write sees and calls create_issue", async (lane) => {
-		const { accessToken, githubToken } = await signedIn(["github:read", "github:write"]);
+		const { user, accessToken, githubToken } = await signedIn(["github:read", "github:write"]);
 		const client = await connect(lane, accessToken, { elicit: acceptAsShown });
 		expect((await client.listTools()).tools.map((tool) => tool.name)).toContain("create_issue");
 		const result = await client.callTool({
 			name: "create_issue",
-			arguments: { owner: "octocat", repo: "repo-a-0", title: `Scopes work (${lane})` },
+			arguments: { owner: user.login, repo: "scratch-scopes", title: `Scopes work (${lane})` },
 		});
 		await client.close();
 		expect(result.isError).toBeFalsy();
-		expect(resultText(result)).toMatch(/^Created issue #\d+ in octocat\/repo-a-0: http/);
+		expect(resultText(result)).toMatch(new RegExp(`^Created issue #\\d+ in ${user.login}/scratch-scopes: http`));
 		expect(await standInWrites(standIn().baseUrl, githubToken)).toHaveLength(1);
 	});
 
@@ -179,14 +179,15 @@ describe("the write allow-list, asked again on every call", () => {
 		async (lane) => {
 			const { user, accessToken, githubToken } = await signedIn(["github:read", "github:write"], { orgs: ["octo-org"] });
 			const client = await connect(lane, accessToken, { elicit: acceptAsShown });
-			const first = await client.callTool({ name: "create_issue", arguments: { owner: "octocat", repo: "repo-a-0", title: "allowed" } });
+			const repo = { owner: user.login, repo: "scratch-allow-list" };
+			const first = await client.callTool({ name: "create_issue", arguments: { ...repo, title: "allowed" } });
 			expect(first.isError).toBeFalsy();
 			expect(await standInWrites(standIn().baseUrl, githubToken)).toHaveLength(1);
 
 			await setStandInOrgs(standIn().baseUrl, user.login, []);
 			const second = await client.callTool({
 				name: "create_issue",
-				arguments: { owner: "octocat", repo: "repo-a-0", title: "no longer allowed" },
+				arguments: { ...repo, title: "no longer allowed" },
 			});
 			await client.close();
 			expect(second.isError).toBe(true);

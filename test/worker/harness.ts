@@ -15,6 +15,7 @@ import { inject } from "vitest";
 import { createOAuthOptions } from "../../src/oauth";
 import { type GrantProps, parseGrantProps } from "../../src/props";
 import { ALL_MCP_SCOPES } from "../../src/scopes";
+import { countKeys as countKeysIn } from "../support/kv";
 import { LOOPBACK_REDIRECT_URI, OAuthFlow, type Send } from "../support/oauth-flow";
 import { createPkce } from "../support/pkce";
 import { createStandInUser, mintGithubToken, type StandInFault } from "../support/standin";
@@ -33,16 +34,9 @@ export function call(input: string | URL, init: RequestInit = {}): Promise<Respo
 	return send(new Request(new URL(input, ORIGIN), { ...init, redirect: "manual" }));
 }
 
-/** Counts KV keys under a prefix: to prove that a refused request stored nothing. */
-export async function countKeys(prefix: string): Promise<number> {
-	let count = 0;
-	let cursor: string | undefined;
-	do {
-		const page = await env.OAUTH_KV.list({ prefix, ...(cursor ? { cursor } : {}) });
-		count += page.keys.length;
-		cursor = page.list_complete ? undefined : page.cursor;
-	} while (cursor);
-	return count;
+/** Counts OAUTH_KV's keys under a prefix: to prove that a refused request stored nothing. */
+export function countKeys(prefix: string): Promise<number> {
+	return countKeysIn(env.OAUTH_KV, prefix);
 }
 
 /** Props for octocat (or another seeded user) with a freshly minted, optionally faulty, GitHub token. */

@@ -16,6 +16,7 @@ import { openRawLane, WIRE_LANES } from "../support/mcp-lanes";
 import { discard } from "../support/mcp-wire";
 import { OAuthFlow, signInAtGithub } from "../support/oauth-flow";
 import { createStandInUser, mintGithubToken, presentedTokens } from "../support/standin";
+import { scratchRepo } from "../support/tool-examples";
 import { grantProps } from "../support/users";
 import { acceptAsShown, connect, issueTokens, LANES, ORIGIN, standIn } from "./harness";
 import { workerSend } from "./worker-send";
@@ -68,7 +69,10 @@ describe("logs", () => {
 			const client = await connect(lane, publicClient.accessToken, { elicit: acceptAsShown });
 			await client.callTool({ name: "list_repos", arguments: {} });
 			await client.callTool({ name: "get_file", arguments: { owner: "octocat", repo: "repo-a-0", path: "README.md" } });
-			await client.callTool({ name: "create_issue", arguments: { owner: "octocat", repo: "repo-a-0", title: `Logged write (${lane})` } });
+			await client.callTool({
+				name: "create_issue",
+				arguments: { owner: "octocat", repo: scratchRepo(`logged-write-${lane}`), title: `Logged write (${lane})` },
+			});
 			await client.close();
 		}
 		// Every wire lane: a tool GitHub refuses (its grant ends), a write beyond the token's scope,

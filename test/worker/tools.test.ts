@@ -2,7 +2,8 @@
  * Which tools a connection sees and may call, in both lanes (the McpAgent session for 2025-era
  * clients, the stateless SDK v2 server for 2026-07-28), with every expected list read from the
  * registry: scopes, toolsets, read-only mode and the write allow-list (ALLOWED_GITHUB_ORGS is
- * "octo-org" in the worker test env). Also the demo tools, the counter resource and the prompt.
+ * "octo-org" in the worker test env). The demo tools, the counter resource and the prompt are in
+ * demo-tools.test.ts.
  *
  * Tests that write use their own scratch repository, and tests that change organisations their
  * own stand-in user, so this file runs beside the others.
@@ -11,9 +12,8 @@ import { describe, expect, it, vi } from "vitest";
 import { isWriteTool, TOOLSETS, type Toolset } from "../../src/mcp/define";
 import { PROMPTS, RESOURCES, TOOLS } from "../../src/mcp/registry";
 import { ALL_MCP_SCOPES, type McpScope } from "../../src/scopes";
-import { initializeBody, legacyHeaders, MCP_ACCEPT, modernRequest, readResponse, resultText } from "../support/mcp-wire";
-import { githubRequests, mintGithubToken, setStandInOrgs } from "../support/standin";
-import { clearStandInFaults, repoWrites, setStandInFaults } from "../support/standin-control";
+import { type CallOutcome, callOutcome, initializeBody, legacyHeaders, MCP_ACCEPT, modernRequest, readResponse } from "../support/mcp-wire";
+import { clearStandInFaults, githubRequests, githubWrites, mintGithubToken, setStandInFaults, setStandInOrgs } from "../support/standin";
 import { grantProps, OCTOCAT } from "../support/users";
 import { acceptAsShown, call, connect, issueToken, LANES, type Lane, newUser, standIn, type TestClient, userProps } from "./harness";
 
@@ -39,16 +39,6 @@ function expectedTools(
 
 async function listedNames(client: TestClient): Promise<string[]> {
 	return (await client.listTools()).tools.map((tool) => tool.name);
-}
-
-/** A tool call's outcome, whether the server answers with an isError result or a JSON-RPC error. */
-async function callOutcome(client: TestClient, name: string, args: Record<string, unknown> = {}) {
-	try {
-		const result = await client.callTool({ name, arguments: args });
-		return { isError: result.isError === true, text: resultText(result), structured: result.structuredContent };
-	} catch (error) {
-		return { isError: true, text: error instanceof Error ? error.message : String(error), structured: undefined };
-	}
 }
 
 /** A client for octocat (a member of octo-org) with every scope, or the given ones. */
@@ -162,7 +152,7 @@ describe.each(LANES)("toolsets and read-only mode (%s lane)", (lane) => {
 			expect(outcome.isError, name).toBe(true);
 		}
 		await client.close();
-		expect(await repoWrites(standIn().baseUrl, repo)).toEqual([]);
+		expect(await githubWrites(standIn().baseUrl, repo)).toEqual([]);
 	});
 
 	it("refuses a tool outside the chosen toolsets when it is called by name", async () => {
@@ -194,7 +184,7 @@ describe.each(LANES)("toolsets and read-only mode (%s lane)", (lane) => {
 		const outcome = await callOutcome(client, "create_issue", { owner: user.login, repo: repo.split("/")[1], title: "t" });
 		await client.close();
 		expect(outcome.isError).toBe(true);
-		expect(await repoWrites(standIn().baseUrl, repo)).toEqual([]);
+		expect(await githubWrites(standIn().baseUrl, repo)).toEqual([]);
 	});
 
 	it.each([
@@ -237,7 +227,7 @@ describe("toolsets and read-only mode over /sse (legacy lane)", () => {
 		const outcome = await callOutcome(client, "create_issue", { owner: user.login, repo: "scratch-sse-readonly", title: "t" });
 		await client.close();
 		expect(outcome.isError).toBe(true);
-		expect(await repoWrites(standIn().baseUrl, `${user.login}/scratch-sse-readonly`)).toEqual([]);
+		expect(await githubWrites(standIn().baseUrl, `${user.login}/scratch-sse-readonly`)).toEqual([]);
 	});
 
 	it("answers an unknown toolset with HTTP 400", async () => {
@@ -267,7 +257,7 @@ describe.each(LANES)("the write allow-list: ALLOWED_GITHUB_ORGS=octo-org (%s lan
 			expect(outcome.isError, name).toBe(true);
 		}
 		await client.close();
-		expect(await repoWrites(standIn().baseUrl, repo)).toEqual([]);
+		expect(await githubWrites(standIn().baseUrl, repo)).toEqual([]);
 	});
 
 	it("is asked again on every call: leaving the organisation ends access in an open connection", async () => {
@@ -284,7 +274,7 @@ describe.each(LANES)("the write allow-list: ALLOWED_GITHUB_ORGS=octo-org (%s lan
 		expect(after.isError).toBe(true);
 		expect(after.text).toBe("This tool is limited to allowed GitHub accounts, and the signed-in account is not one of them.");
 		expect(after.structured).toEqual({ status: "refused" });
-		const writes = await repoWrites(standIn().baseUrl, `${user.login}/${repo}`);
+		const writes = await githubWrites(standIn().baseUrl, `${user.login}/${repo}`);
 		expect(writes).toHaveLength(1);
 	});
 
@@ -314,7 +304,7 @@ describe.each(LANES)("the write allow-list: ALLOWED_GITHUB_ORGS=octo-org (%s lan
 		const client = await connect(lane, await issueToken(await userProps(user)), { elicit: acceptAsShown });
 		expect(await listedNames(client)).toEqual(expectedTools());
 		await setStandInFaults(standIn().baseUrl, user.login, { rateLimitRate: 1, seed: 1 });
-		let outcome: Awaited<ReturnType<typeof callOutcome>>;
+		let outcome: CallOutcome;
 		try {
 			outcome = await callOutcome(client, "create_issue", { owner: user.login, repo, title: "t" });
 		} finally {
@@ -325,93 +315,8 @@ describe.each(LANES)("the write allow-list: ALLOWED_GITHUB_ORGS=octo-org (%s lan
 		expect(outcome.structured).toEqual({ status: "failed" });
 		expect(outcome.text).toMatch(/^Could not check whether this account may use this tool: .*rate limit/);
 		expect(outcome.text).not.toContain("limited to allowed GitHub accounts");
-		expect(await repoWrites(standIn().baseUrl, `${user.login}/${repo}`)).toEqual([]);
+		expect(await githubWrites(standIn().baseUrl, `${user.login}/${repo}`)).toEqual([]);
 	});
-});
-
-describe.each(LANES)("demo tools, the counter resource and the prompt (%s lane)", (lane) => {
-	it("add: adds two numbers, with no output schema and no GitHub request", async () => {
-		const githubToken = await mintGithubToken(standIn().baseUrl, "octocat");
-		const client = await connect(lane, await issueToken(grantProps(OCTOCAT, { accessToken: githubToken, scopes: ["repo"] })));
-		await client.listTools();
-		const before = (await githubRequests(standIn().baseUrl, githubToken)).length;
-		const result = await client.callTool({ name: "add", arguments: { a: 2, b: 40.5 } });
-		await client.close();
-		expect(result.isError).toBeFalsy();
-		expect(resultText(result)).toBe("42.5");
-		expect(await githubRequests(standIn().baseUrl, githubToken)).toHaveLength(before);
-	});
-
-	it("add: refuses arguments of the wrong type with a clear error", async () => {
-		const client = await octocatClient(lane);
-		const outcome = await callOutcome(client, "add", { a: "two", b: 2 });
-		await client.close();
-		expect(outcome.isError).toBe(true);
-		expect(outcome.text).toMatch(/invalid|validation|expected number/i);
-	});
-
-	it("whoami: the identity and scopes from the grant, never a token, with no GitHub request", async () => {
-		const githubToken = await mintGithubToken(standIn().baseUrl, "octocat");
-		const client = await connect(
-			lane,
-			await issueToken(grantProps(OCTOCAT, { accessToken: githubToken, scopes: ["read:user", "repo"] }), ["github:read"]),
-		);
-		await client.listTools();
-		const before = (await githubRequests(standIn().baseUrl, githubToken)).length;
-		const result = await client.callTool({ name: "whoami", arguments: {} });
-		await client.close();
-		expect(result.structuredContent).toEqual({
-			id: OCTOCAT.id,
-			login: OCTOCAT.login,
-			name: OCTOCAT.name,
-			email: OCTOCAT.email,
-			scopes: ["github:read"],
-			github_scopes: ["read:user", "repo"],
-		});
-		expect(JSON.parse(resultText(result))).toEqual(result.structuredContent);
-		expect(JSON.stringify(result)).not.toContain(githubToken);
-		expect(await githubRequests(standIn().baseUrl, githubToken)).toHaveLength(before);
-	});
-
-	it("add_to_counter and counter://session: adds, reads back, and refuses a fraction", async () => {
-		const client = await connect(lane, await issueToken(await userProps(await newUser())));
-		// A new session (2025 lane) or a new user (2026 lane): the counter starts at zero.
-		const start = Number((await client.readResource({ uri: "counter://session" })).contents[0]?.text);
-		expect(start).toBe(0);
-		const added = await client.callTool({ name: "add_to_counter", arguments: { amount: 5 } });
-		expect(added.structuredContent).toEqual({ counter: start + 5 });
-		expect(resultText(added)).toBe(`The counter is now ${start + 5}.`);
-		const subtracted = await client.callTool({ name: "add_to_counter", arguments: { amount: -2 } });
-		expect(subtracted.structuredContent).toEqual({ counter: start + 3 });
-		expect((await client.readResource({ uri: "counter://session" })).contents[0]).toMatchObject({
-			uri: "counter://session",
-			text: String(start + 3),
-		});
-		const fraction = await callOutcome(client, "add_to_counter", { amount: 1.5 });
-		await client.close();
-		expect(fraction.isError).toBe(true);
-	});
-
-	it("triage_issues: names the repository, the focus and the tools to read with", async () => {
-		const client = await octocatClient(lane);
-		const prompt = await client.getPrompt({ name: "triage_issues", arguments: { owner: "octocat", repo: "repo-a-0", focus: "crashes" } });
-		const plain = await client.getPrompt({ name: "triage_issues", arguments: { owner: "octocat", repo: "repo-a-0" } });
-		await client.close();
-		expect(prompt.messages).toHaveLength(1);
-		const text = prompt.messages[0]?.content.text ?? "";
-		expect(text).toContain("Triage the open issues of octocat/repo-a-0, focusing on crashes.");
-		for (const tool of ["list_issues", "get_issue"]) expect(text).toContain(tool);
-		expect(plain.messages[0]?.content.text).toContain("Triage the open issues of octocat/repo-a-0.");
-	});
-
-	it.each([[{ owner: "octocat", repo: "a/b" }], [{ owner: "..", repo: "repo-a-0" }], [{ owner: "octocat" }]])(
-		"triage_issues: refuses malformed arguments %j",
-		async (args) => {
-			const client = await octocatClient(lane);
-			await expect(client.getPrompt({ name: "triage_issues", arguments: args as Record<string, string> })).rejects.toThrow();
-			await client.close();
-		},
-	);
 });
 
 describe("the write tools' confirmation needs a client that can show a form", () => {
@@ -424,7 +329,7 @@ describe("the write tools' confirmation needs a client that can show a form", ()
 		expect(outcome.isError).toBe(true);
 		expect(outcome.structured).toEqual({ status: "refused" });
 		expect(outcome.text).toContain("does not support confirmation forms");
-		expect(await repoWrites(standIn().baseUrl, `${user.login}/scratch-no-form`)).toEqual([]);
+		expect(await githubWrites(standIn().baseUrl, `${user.login}/scratch-no-form`)).toEqual([]);
 	});
 });
 

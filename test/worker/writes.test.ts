@@ -2,118 +2,20 @@
  * The write tools in both lanes: nothing is written without the user's confirmation (MCP
  * elicitation in the 2025 lane; an `input_required` result the client answers by retrying in the
  * 2026-07-28 lane), what is written is what the user accepted, a write whose outcome GitHub leaves
- * unknown says so and is never retried, and every call leaves exactly one audit entry (the user's
- * UserStore and one JSON log line) without the token or the text written.
+ * unknown says so and is never retried, and a write GitHub refuses says why. The audit trail of
+ * write calls is in write-audit.test.ts.
  *
- * Every test writes to a scratch repository of its own user, so the write log and the audit trail
- * it reads are its own.
+ * Every test writes to a scratch repository of its own user, so the write log it reads is its own.
  */
-import { env } from "cloudflare:workers";
-import { afterEach, describe, expect, it, vi } from "vitest";
-import { isWriteTool, type ToolDefinition } from "../../src/mcp/define";
-import { TOOLS } from "../../src/mcp/registry";
-import { userStore } from "../../src/state/stubs";
-import type { AuditEntry } from "../../src/state/user-store";
-import { captureConsole } from "../support/console-capture";
-import { type JsonRpcMessage, modernRequest, readResponse, resultText } from "../support/mcp-wire";
-import { mintGithubToken, setStandInOrgs } from "../support/standin";
-import { clearStandInFaults, repoWrites, seedFailingCall, setStandInFaults } from "../support/standin-control";
-import {
-	acceptAsShown,
-	call,
-	connect,
-	type ElicitHandler,
-	issueTokens,
-	LANES,
-	type Lane,
-	newUser,
-	standIn,
-	type TestClient,
-	userProps,
-} from "./harness";
+import { describe, expect, it, vi } from "vitest";
+import type { ToolDefinition } from "../../src/mcp/define";
+import { type CallOutcome, callOutcome, type JsonRpcMessage, modernRequest, readResponse, resultText } from "../support/mcp-wire";
+import { clearStandInFaults, mintGithubToken, seedFailingCall, setStandInFaults } from "../support/standin";
+import { acceptAsShown, call, connect, type ElicitHandler, issueTokens, LANES, standIn, userProps } from "./harness";
+import { CONFIRMED_TOOLS, WRITES, writeOf, writer, writesOf } from "./write-cases";
 
 // Several tests loop over real MCP round trips, which slow down when other test files run alongside.
 vi.setConfig({ testTimeout: 30_000 });
-
-/** The tools that write to GitHub after the user confirms. */
-const CONFIRMED_TOOLS = TOOLS.filter((tool) => isWriteTool(tool) && tool.annotations.openWorldHint === true);
-
-/** How each confirmed tool is called on a scratch repository, where its write lands, and how to read back what was written. */
-const WRITES: Record<
-	string,
-	{
-		args: (owner: string, repo: string) => Record<string, unknown>;
-		/** The write's path at the stand-in. */
-		path: (owner: string, repo: string) => string;
-		/** What GitHub holds afterwards, by form field. */
-		readBack: (token: string, owner: string, repo: string) => Promise<Record<string, string>>;
-		/** Needs issue #1 to exist. */
-		needsIssue: boolean;
-	}
-> = {
-	create_issue: {
-		args: (owner, repo) => ({ owner, repo, title: "Proposed title", body: "Proposed body" }),
-		path: (owner, repo) => `/repos/${owner}/${repo}/issues`,
-		readBack: async (token, owner, repo) => {
-			const issue = (await githubApi(token, `/repos/${owner}/${repo}/issues/1`)) as { title: string; body: string };
-			return { title: issue.title, body: issue.body };
-		},
-		needsIssue: false,
-	},
-	add_issue_comment: {
-		args: (owner, repo) => ({ owner, repo, number: 1, body: "Proposed comment" }),
-		path: (owner, repo) => `/repos/${owner}/${repo}/issues/1/comments`,
-		readBack: async (token, owner, repo) => {
-			const comments = (await githubApi(token, `/repos/${owner}/${repo}/issues/1/comments`)) as { body: string }[];
-			return { body: comments.at(-1)?.body ?? "" };
-		},
-		needsIssue: true,
-	},
-};
-
-async function githubApi(token: string, path: string, init: RequestInit = {}): Promise<unknown> {
-	const response = await fetch(`${standIn().apiUrl}${path}`, {
-		...init,
-		headers: { Authorization: `token ${token}`, "Content-Type": "application/json" },
-	});
-	if (!response.ok) throw new Error(`stand-in ${path}: ${response.status}`);
-	return response.json();
-}
-
-function writeOf(tool: ToolDefinition) {
-	const write = WRITES[tool.name];
-	if (!write) throw new Error(`no write case for ${tool.name}: add it to WRITES`);
-	return write;
-}
-
-/** A member of octo-org (the test env's allow-list) with a scratch repository of its own for `tool`. */
-async function writer(tool: ToolDefinition, lane: Lane, label: string) {
-	const user = await newUser({ orgs: ["octo-org"] });
-	const props = await userProps(user);
-	const repo = `scratch-${label}-${lane}`;
-	if (writeOf(tool).needsIssue) {
-		await githubApi(props.upstream.accessToken, `/repos/${user.login}/${repo}/issues`, {
-			method: "POST",
-			body: JSON.stringify({ title: "An issue to comment on" }),
-		});
-	}
-	const tokens = await issueTokens(props);
-	return { user, props, repo, tokens, githubToken: props.upstream.accessToken };
-}
-
-/** The writes of `tool` that reached the stand-in for this repository. */
-async function writesOf(tool: ToolDefinition, owner: string, repo: string) {
-	return (await repoWrites(standIn().baseUrl, `${owner}/${repo}`)).filter((write) => write.path === writeOf(tool).path(owner, repo));
-}
-
-async function callOutcome(client: TestClient, name: string, args: Record<string, unknown>) {
-	try {
-		const result = await client.callTool({ name, arguments: args });
-		return { isError: result.isError === true, text: resultText(result), structured: result.structuredContent };
-	} catch (error) {
-		return { isError: true, text: error instanceof Error ? error.message : String(error), structured: undefined };
-	}
-}
 
 /** A form answer that replaces every field with an edited value. */
 function editEveryField(suffix: string): ElicitHandler & { shown: { message: string; requestedSchema: unknown }[] } {
@@ -283,7 +185,7 @@ describe.each(LANES)("writes whose outcome GitHub leaves unknown (%s lane)", (la
 				...rates,
 				seed: await seedFailingCall(standIn().baseUrl, rates, passing, kind),
 			});
-			let outcome: Awaited<ReturnType<typeof callOutcome>>;
+			let outcome: CallOutcome;
 			try {
 				outcome = await callOutcome(client, tool.name, writeOf(tool).args(user.login, repo));
 			} finally {
@@ -341,7 +243,7 @@ describe.each(LANES)("writes GitHub refuses (%s lane)", (lane) => {
 					seed: await seedFailingCall(standIn().baseUrl, rates, passing, "rate_limit"),
 				});
 			}
-			let outcome: Awaited<ReturnType<typeof callOutcome>>;
+			let outcome: CallOutcome;
 			try {
 				outcome = await callOutcome(client, tool.name, args);
 			} finally {
@@ -355,117 +257,5 @@ describe.each(LANES)("writes GitHub refuses (%s lane)", (lane) => {
 			expect(writes.length, tool.name).toBeLessThanOrEqual(1);
 			if (label === "forbidden" || label === "rate limited") expect(writes, tool.name).toHaveLength(1);
 		}
-	});
-});
-
-describe.each(LANES)("the audit trail of write calls (%s lane)", (lane) => {
-	afterEach(() => {
-		vi.restoreAllMocks();
-	});
-
-	const laneName = lane === "legacy" ? "session" : "stateless";
-	const tool = CONFIRMED_TOOLS.find((candidate) => candidate.name === "create_issue") ?? (CONFIRMED_TOOLS[0] as ToolDefinition);
-
-	async function auditOf(userId: string): Promise<AuditEntry[]> {
-		return userStore(env, undefined, userId).auditList();
-	}
-
-	function auditLines(output: string): Record<string, unknown>[] {
-		return output
-			.split("\n")
-			.filter((line) => line.includes('"type":"audit"'))
-			.map((line) => JSON.parse(line) as Record<string, unknown>);
-	}
-
-	it.each<[string, "created" | "declined" | "cancelled" | "refused" | "failed" | "unknown"]>([
-		["accepted", "created"],
-		["declined", "declined"],
-		["cancelled", "cancelled"],
-		["refused for a client without forms", "refused"],
-		["refused by the allow-list, asked again at the call", "refused"],
-		["failed at GitHub", "failed"],
-		["left unknown by GitHub", "unknown"],
-	])("%s: one entry (%s) in the user's store and one log line, without a token or the text written", async (label, outcome) => {
-		const { user, repo, tokens, githubToken } = await writer(tool, lane, `audit-${outcome}`);
-		const secretText = `Secret text ${crypto.randomUUID()}`;
-		const args: Record<string, unknown> = { ...writeOf(tool).args(user.login, repo), title: secretText, body: secretText };
-		const elicit: ElicitHandler | undefined =
-			outcome === "declined"
-				? () => ({ action: "decline" })
-				: outcome === "cancelled"
-					? () => ({ action: "cancel" })
-					: label.startsWith("refused for a client")
-						? undefined
-						: acceptAsShown;
-		const client = await connect(lane, tokens.accessToken, elicit ? { elicit } : {});
-		await client.listTools();
-		if (label.startsWith("refused by the allow-list")) {
-			await setStandInOrgs(standIn().baseUrl, user.login, []);
-		}
-		const target: Record<string, unknown> = outcome === "failed" ? { ...args, repo: "no-such-repo" } : args;
-		if (outcome === "unknown") {
-			const rates = { serverErrorRate: 0.5 };
-			await setStandInFaults(standIn().baseUrl, user.login, {
-				...rates,
-				seed: await seedFailingCall(standIn().baseUrl, rates, lane === "legacy" ? 1 : 2, "server_error"),
-			});
-		}
-		const output = captureConsole();
-		const result = await callOutcome(client, tool.name, target);
-		vi.restoreAllMocks();
-		await clearStandInFaults(standIn().baseUrl, user.login);
-		await client.close();
-		expect(result.structured?.status, result.text).toBe(outcome);
-
-		const expected = {
-			userId: user.id,
-			login: user.login,
-			clientId: tokens.clientId,
-			tool: tool.name,
-			target: `${user.login}/${String(target.repo)}`,
-			outcome,
-			lane: laneName,
-		};
-		const entries = await auditOf(user.id);
-		expect(entries).toEqual([{ ...expected, at: expect.any(Number) }]);
-		const lines = auditLines(output());
-		expect(lines).toEqual([{ type: "audit", ...expected, at: expect.any(Number) }]);
-		for (const secret of [githubToken, tokens.accessToken, tokens.refreshToken, secretText]) {
-			expect(JSON.stringify(entries)).not.toContain(secret);
-			expect(output()).not.toContain(secret);
-		}
-	});
-
-	it("add_to_counter, a write to this server's state, is audited too (outcome done)", async () => {
-		const user = await newUser();
-		const tokens = await issueTokens(await userProps(user));
-		const client = await connect(lane, tokens.accessToken);
-		const output = captureConsole();
-		await client.callTool({ name: "add_to_counter", arguments: { amount: 2 } });
-		vi.restoreAllMocks();
-		await client.close();
-		const expected = {
-			userId: user.id,
-			login: user.login,
-			clientId: tokens.clientId,
-			tool: "add_to_counter",
-			target: "counter",
-			outcome: "done",
-			lane: laneName,
-		};
-		expect(await auditOf(user.id)).toEqual([{ ...expected, at: expect.any(Number) }]);
-		expect(auditLines(output())).toEqual([{ type: "audit", ...expected, at: expect.any(Number) }]);
-	});
-
-	it("read tools leave no audit entry", async () => {
-		const user = await newUser();
-		const client = await connect(lane, (await issueTokens(await userProps(user))).accessToken);
-		const output = captureConsole();
-		await client.callTool({ name: "get_repo", arguments: { owner: user.login, repo: "scratch-audit-read" } });
-		await client.callTool({ name: "whoami", arguments: {} });
-		vi.restoreAllMocks();
-		await client.close();
-		expect(await auditOf(user.id)).toEqual([]);
-		expect(auditLines(output())).toEqual([]);
 	});
 });
