@@ -10,6 +10,7 @@ import { TOOLS } from "../../src/mcp/registry";
 import { type CallOutcome, callOutcome } from "../support/mcp-wire";
 import type { StandInFault } from "../support/standin";
 import { clearStandInFaults, githubWrites, setStandInFaults } from "../support/standin";
+import { exampleOn } from "../support/tool-examples";
 import { acceptAsShown, call, connect, issueToken, LANES, newUser, standIn, userProps } from "./harness";
 
 // Several tests loop over real MCP round trips, which slow down when other test files run alongside.
@@ -18,32 +19,6 @@ vi.setConfig({ testTimeout: 30_000 });
 /** The tools that call GitHub (the others make no network request: openWorldHint false). */
 const GITHUB_TOOLS = TOOLS.filter((tool) => tool.annotations.openWorldHint === true);
 const GITHUB_READ_TOOLS = GITHUB_TOOLS.filter((tool) => !isWriteTool(tool));
-
-/** Arguments that make each tool act on `owner/repo` (issue #1, README.md). */
-function argsOn(name: string, owner: string, repo: string): Record<string, unknown> {
-	const table: Record<string, Record<string, unknown>> = {
-		whoami: {},
-		list_repos: {},
-		get_repo: { owner, repo },
-		list_issues: { owner, repo },
-		get_issue: { owner, repo, number: 1 },
-		search_issues: { query: `crash repo:${owner}/${repo}` },
-		get_file: { owner, repo, path: "README.md" },
-		create_issue: { owner, repo, title: "A title" },
-		add_issue_comment: { owner, repo, number: 1, body: "A comment" },
-		add: { a: 1, b: 2 },
-		add_to_counter: { amount: 1 },
-	};
-	const args = table[name];
-	if (!args) throw new Error(`no sample arguments for ${name}: add them to argsOn`);
-	return args;
-}
-
-describe("the sample arguments cover the registry", () => {
-	it("has sample arguments for every tool", () => {
-		for (const tool of TOOLS) expect(() => argsOn(tool.name, "o", "r")).not.toThrow();
-	});
-});
 
 const READ_FAULTS: [StandInFault, RegExp][] = [
 	["forbidden", /^Could not .*: GitHub refused access\. The signed-in account or this app may lack permission/],
@@ -57,7 +32,7 @@ describe.each(LANES)("GitHub's failures in the read tools (%s lane)", (lane) => 
 		const props = await userProps(user, fault);
 		const client = await connect(lane, await issueToken(props));
 		for (const tool of GITHUB_READ_TOOLS) {
-			const outcome = await callOutcome(client, tool.name, argsOn(tool.name, user.login, "scratch-faults"));
+			const outcome = await callOutcome(client, tool.name, exampleOn(tool, user.login, "scratch-faults"));
 			expect(outcome.isError, tool.name).toBe(true);
 			expect(outcome.text, tool.name).toMatch(message);
 			expect(outcome.text).not.toContain(props.upstream.accessToken);
@@ -68,7 +43,7 @@ describe.each(LANES)("GitHub's failures in the read tools (%s lane)", (lane) => 
 	it("a repository, issue or file that does not exist is reported as not found by every tool that names one", async () => {
 		const client = await connect(lane, await issueToken(await userProps()), { elicit: acceptAsShown });
 		for (const tool of GITHUB_TOOLS.filter((candidate) => "owner" in candidate.input)) {
-			const outcome = await callOutcome(client, tool.name, argsOn(tool.name, "octocat", `no-such-repo-${lane}`));
+			const outcome = await callOutcome(client, tool.name, exampleOn(tool, "octocat", `no-such-repo-${lane}`));
 			expect(outcome.isError, tool.name).toBe(true);
 			expect(outcome.text, tool.name).toContain(
 				'GitHub answered "not found". The resource does not exist or the signed-in account cannot see it.',
@@ -89,7 +64,7 @@ describe.each(LANES)("GitHub's failures in the read tools (%s lane)", (lane) => 
 			await warm.close();
 			const token = await issueToken(await userProps(user, "unauthorized"));
 			const client = await connect(lane, token);
-			const outcome = await callOutcome(client, tool.name, argsOn(tool.name, user.login, "scratch-faults"));
+			const outcome = await callOutcome(client, tool.name, exampleOn(tool, user.login, "scratch-faults"));
 			await client.close().catch(() => {});
 			expect(outcome.isError, tool.name).toBe(true);
 			expect(outcome.text, tool.name).toMatch(

@@ -18,6 +18,7 @@ import { TOOLS } from "../../src/mcp/registry";
 import { ALL_MCP_SCOPES } from "../../src/scopes";
 import { resultText } from "../support/mcp-wire";
 import { githubRequests, githubWrites, mintGithubToken } from "../support/standin";
+import { exampleArguments } from "../support/tool-examples";
 import { grantProps, OCTOCAT } from "../support/users";
 import { acceptAsShown, connect, issueToken, LANES, standIn } from "./harness";
 
@@ -62,53 +63,79 @@ function wouldMove(url: string): boolean {
 	});
 }
 
-/**
- * Where each tool that names a repository sends its request, and what its request path may look
- * like at the stand-in: the route with every argument inside its own segment.
- */
-const ROUTES: Record<string, { route: string; intended: RegExp; base: Record<string, unknown> }> = {
-	get_repo: { route: "GET /repos/{owner}/{repo}", intended: /^\/repos\/[^/?]+\/[^/?]+$/, base: {} },
-	list_issues: { route: "GET /repos/{owner}/{repo}/issues", intended: /^\/repos\/[^/?]+\/[^/?]+\/issues(\?|$)/, base: {} },
-	get_issue: {
-		route: "GET /repos/{owner}/{repo}/issues/{issue_number}",
-		intended: /^\/repos\/[^/?]+\/[^/?]+\/issues\/1(\/comments)?(\?|$)/,
-		base: { number: 1 },
-	},
-	get_file: {
-		route: "GET /repos/{owner}/{repo}/contents/{path}",
-		intended: /^\/repos\/[^/?]+\/[^/?]+\/contents\/[^/?]*(\?|$)/,
-		base: { path: "README.md" },
-	},
-	create_issue: { route: "POST /repos/{owner}/{repo}/issues", intended: /^\/repos\/[^/?]+\/[^/?]+\/issues$/, base: { title: "t" } },
-	add_issue_comment: {
-		route: "POST /repos/{owner}/{repo}/issues/{issue_number}/comments",
-		intended: /^\/repos\/[^/?]+\/[^/?]+\/issues\/1\/comments$/,
-		base: { number: 1, body: "b" },
-	},
-};
-
 /** The tools whose arguments name a repository or a path, from the registry. */
 const PATH_TOOLS = TOOLS.filter((tool) => "owner" in tool.input || "repo" in tool.input || "path" in tool.input);
 const POSITIONS = PATH_TOOLS.flatMap((tool) =>
 	(["owner", "repo", "path"] as const).filter((key) => key in tool.input).map((key) => ({ tool, key })),
 );
 
-function routeOf(tool: ToolDefinition) {
-	const route = ROUTES[tool.name];
-	if (!route) throw new Error(`no route for ${tool.name}: add it to ROUTES`);
+interface Route {
+	/** Octokit routes with the tool's owner, repo and path arguments as {owner}, {repo}, {path}. */
+	routes: string[];
+	/** What the tool's request paths may look like at the stand-in: each argument inside its own segment. */
+	intended: RegExp;
+	/** The example's arguments, for every argument a test does not replace. */
+	base: Record<string, unknown>;
+}
+
+const routes = new Map<string, Promise<Route>>();
+
+/**
+ * Where a tool sends its requests, learned from its example call (its definition's `example`, run
+ * by its handler against the stand-in with a token of its own): each request's path with the
+ * tool's owner, repo and path arguments put back as placeholders. Nothing here names a tool, so a
+ * new tool is covered by being defined.
+ */
+function routeOf(tool: ToolDefinition): Promise<Route> {
+	let route = routes.get(tool.name);
+	if (!route) {
+		route = (async () => {
+			const token = await mintGithubToken(standIn().baseUrl, "octocat");
+			const base = z.object(tool.input).parse(exampleArguments(tool, `scratch-route-${tool.name.replace(/_/g, "-")}`));
+			await tool.handler(base as never, directContext(token));
+			const requests = await githubRequests(standIn().baseUrl, token);
+			if (requests.length === 0) throw new Error(`${tool.name}'s example sent nothing to GitHub`);
+			const templates = requests.map((request) => templateOf(request.path.split("?")[0] ?? "", base));
+			const alternatives = [...new Set(templates)].map((template) =>
+				template
+					.replace(/[.*+?^$()|[\]\\]/g, "\\$&")
+					.replace(/\{(owner|repo)\}/g, "[^/?]+")
+					.replace(/\{path\}/g, "[^/?]*"),
+			);
+			return {
+				routes: requests.map((request, index) => `${request.method} ${templates[index]}`),
+				intended: new RegExp(`^(?:${alternatives.join("|")})(\\?|$)`),
+				base,
+			};
+		})();
+		routes.set(tool.name, route);
+	}
 	return route;
 }
 
-/** Valid arguments for `tool` on `owner/repo`, with `key` replaced by `value`. */
-function argsWith(tool: ToolDefinition, owner: string, repo: string, key: string, value: string): Record<string, unknown> {
-	return { owner, repo, ...routeOf(tool).base, [key]: value };
+/** A request path with the values of the owner, repo and path arguments as placeholders. */
+function templateOf(path: string, args: Record<string, unknown>): string {
+	return path
+		.split("/")
+		.map((segment) => {
+			const value = decodeURIComponent(segment);
+			if (value === args.owner) return "{owner}";
+			if (value === args.repo) return "{repo}";
+			if (typeof args.path === "string" && value === args.path) return "{path}";
+			return segment;
+		})
+		.join("/");
 }
 
-/** The URL Octokit would build for the tool's request with these arguments. */
-function expandedUrl(tool: ToolDefinition, args: Record<string, unknown>): string {
-	const { route } = routeOf(tool);
-	const params = { ...args, issue_number: args.number };
-	return new Octokit({ baseUrl: "https://api.github.com" }).request.endpoint(route, params).url;
+/** Valid arguments for `tool` on `owner/repo`, with `key` replaced by `value`. */
+async function argsWith(tool: ToolDefinition, owner: string, repo: string, key: string, value: string): Promise<Record<string, unknown>> {
+	return { ...(await routeOf(tool)).base, owner, repo, [key]: value };
+}
+
+/** The URL Octokit would build for the tool's first request with these arguments. */
+async function expandedUrl(tool: ToolDefinition, args: Record<string, unknown>): Promise<string> {
+	const [route = ""] = (await routeOf(tool)).routes;
+	return new Octokit({ baseUrl: "https://api.github.com" }).request.endpoint(route, args).url;
 }
 
 function schemaAccepts(tool: ToolDefinition, args: Record<string, unknown>): boolean {
@@ -244,16 +271,20 @@ describe("assertSafePath: the GitHub client's own check of every URL it sends", 
 });
 
 describe("each defence on its own stops every attack that could move a request", () => {
-	it("covers every tool whose arguments name a repository or a path", () => {
-		expect(Object.keys(ROUTES).sort()).toEqual(PATH_TOOLS.map((tool) => tool.name).sort());
-	});
+	it.each(PATH_TOOLS.map((tool) => [tool.name, tool] as const))(
+		"%s: its example's requests name the repository it was given",
+		async (_name, tool) => {
+			const { routes: learned } = await routeOf(tool);
+			for (const route of learned) expect(route).toMatch(/^[A-Z]+ \/repos\/\{owner\}\/\{repo\}(\/|$)/);
+		},
+	);
 
 	it.each(POSITIONS.map(({ tool, key }) => [tool.name, key, tool] as const))(
 		"%s, argument %s: the schema alone, and the client check alone, refuse every value that would move the request",
-		(_name, key, tool) => {
+		async (_name, key, tool) => {
 			for (const [label, value] of Object.entries(ATTACKS)) {
-				const args = argsWith(tool, "octocat", "hello-world", key, value);
-				const url = expandedUrl(tool, args);
+				const args = await argsWith(tool, "octocat", "hello-world", key, value);
+				const url = await expandedUrl(tool, args);
 				if (key !== "path") {
 					// Account and repository names: the schema refuses the whole class.
 					expect(schemaAccepts(tool, args), `${label} in ${key}`).toBe(false);
@@ -306,13 +337,13 @@ describe("the client check without the schema: tool handlers called with uncheck
 			for (const [label, value] of Object.entries(ATTACKS)) {
 				// The other arguments are parsed (defaults applied); the attacked one is not.
 				const shape = z.object(tool.input).omit({ [key]: true } as never);
-				const args = { ...shape.parse(argsWith(tool, "octocat", repo, key, "unused")), [key]: value };
+				const args = { ...shape.parse(await argsWith(tool, "octocat", repo, key, "unused")), [key]: value };
 				const result = await tool.handler(args as never, directContext(token));
 				// The client holds route parameters to GitHub's naming rules by name (owner, repo, path,
 				// numbers), whatever tool supplied them; the URL check would stop the ones that move
 				// the request even without that (clientAccepts).
 				const valid = key === "path" ? isRepositoryPath(value) : key === "owner" ? isAccountName(value) : isRepositoryName(value);
-				if (!valid || !clientAccepts(expandedUrl(tool, args))) {
+				if (!valid || !clientAccepts(await expandedUrl(tool, args))) {
 					expect(result.isError, `${label} in ${key}`).toBe(true);
 					expect(resultText(result), `${label} in ${key}`).toContain(
 						"an argument is not a valid GitHub name or path. Nothing was sent to GitHub.",
@@ -320,8 +351,8 @@ describe("the client check without the schema: tool handlers called with uncheck
 				}
 			}
 			// Whatever was sent (a file path such as "a/b" is one) reached the intended endpoint.
-			for (const request of await githubRequests(standIn().baseUrl, token))
-				expect(request.path, `${name} ${key}`).toMatch(routeOf(tool).intended);
+			const { intended } = await routeOf(tool);
+			for (const request of await githubRequests(standIn().baseUrl, token)) expect(request.path, `${name} ${key}`).toMatch(intended);
 		},
 	);
 });
@@ -336,7 +367,7 @@ describe.each(LANES)("the attack class at the tool level, both defences in place
 			});
 			const repo = `scratch-attack-${lane}-${name.replace(/_/g, "-")}-${key}`;
 			for (const [label, value] of Object.entries(ATTACKS)) {
-				const args = argsWith(tool, "octocat", repo, key, value);
+				const args = await argsWith(tool, "octocat", repo, key, value);
 				const outcome = await client.callTool({ name, arguments: args }).then(
 					(result) => ({ isError: result.isError === true, text: resultText(result) }),
 					(error: Error) => ({ isError: true, text: error.message }),
@@ -345,7 +376,8 @@ describe.each(LANES)("the attack class at the tool level, both defences in place
 			}
 			await client.close();
 			const requests = (await githubRequests(standIn().baseUrl, githubToken)).filter((request) => !request.path.startsWith("/user/orgs"));
-			for (const request of requests) expect(request.path, `${name} ${key}`).toMatch(routeOf(tool).intended);
+			const { intended } = await routeOf(tool);
+			for (const request of requests) expect(request.path, `${name} ${key}`).toMatch(intended);
 			expect(await githubWrites(standIn().baseUrl, `octocat/${repo}`)).toEqual([]);
 		},
 	);
