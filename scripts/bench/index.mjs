@@ -19,14 +19,14 @@
  * them to compare, not as absolutes.
  */
 import { execFileSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { cpus, loadavg, tmpdir, totalmem } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { OFFLINE_ENV, PROJECT_ROOT } from "../wrangler-dev.mjs";
 import { measureLevers } from "./levers.mjs";
 import { interleavedLatency, RAISED_PRIORITY, repeatTimed, startupCpu, summarize, throughput, timed } from "./measure.mjs";
-import { ROWS, readPreviousRun, renderReport } from "./report.mjs";
+import { ROWS, renderReport } from "./report.mjs";
 import {
 	ADD,
 	floorClient,
@@ -238,7 +238,6 @@ async function main() {
 			raisedPriority: RAISED_PRIORITY,
 			flows,
 			...measured,
-			previous: readPreviousRun(existsSync(BENCHMARKS) ? readFileSync(BENCHMARKS, "utf8") : null),
 		};
 		const report = renderReport(results);
 		console.log(`\n${report}`);

@@ -1,8 +1,8 @@
 // @ts-check
 /**
  * BENCHMARKS.md from one run's results: every figure in it comes from that run, except the
- * previous run's 2025-lane figures, which are read from the BENCHMARKS.md being replaced (and
- * dated) for the "no slower than before" target.
+ * 2025 lane's figures as 0.1 shipped it (BASELINE_0_1), the fixed reference for the "no slower
+ * than before" target.
  */
 
 /**
@@ -19,7 +19,6 @@
  *   setup: Record<string, Summary>,
  *   flows: Summary,
  *   load: Record<string, Record<number, Throughput>>,
- *   previous: PreviousRun | null,
  * }} Results
  */
 
@@ -55,37 +54,25 @@ const signed = (value) => (value >= 0 ? `+${ms(value)}` : `−${ms(-value)}`);
 const verdict = (ok) => (ok ? "**met**" : "**not met**");
 
 /**
- * The 2025-lane rows of the BENCHMARKS.md this run replaces (this report's names, or the names
- * reports used before the 2026-07-28 lane existed).
- * @param {string | null} markdown
- * @returns {PreviousRun | null}
+ * The 2025 lane as 0.1 shipped it (before the 2026-07-28 lane, the tool registry and the guard's
+ * rate limit), from the full run committed on 2026-11-22 (BENCHMARKS.md at commit 6aa408d): the
+ * fixed reference for "the 2025 lane is no slower than before". A fixed reference, not the file
+ * being replaced, so that small regressions cannot add up run after run.
+ * @type {PreviousRun}
  */
-export function readPreviousRun(markdown) {
-	if (!markdown) return null;
-	const date = /Written by `npm run bench` on (\d{4}-\d{2}-\d{2})/.exec(markdown)?.[1];
-	if (!date) return null;
-	/** @type {Record<string, string[]>} */
-	const names = {
-		[ROWS.legacyMcpAdd]: [ROWS.legacyMcpAdd, "ours /mcp"],
-		[ROWS.legacySseAdd]: [ROWS.legacySseAdd, "ours /sse"],
-		[ROWS.minimal]: [ROWS.minimal, "minimal stack /mcp"],
-	};
-	/** @type {PreviousRun["rows"]} */
-	const rows = {};
-	for (const line of markdown.split("\n")) {
-		const cells = line.split("|").map((cell) => cell.trim());
-		for (const [row, spellings] of Object.entries(names)) {
-			if (!rows[row] && spellings.includes(cells[1] ?? "")) {
-				rows[row] = { p50: Number(cells[2]), ratioFloor: Number((cells[5] ?? "").replace("×", "")) };
-			}
-		}
-	}
-	return Object.keys(rows).length > 0 ? { date, rows } : null;
-}
+export const BASELINE_0_1 = {
+	date: "2026-11-22",
+	rows: {
+		[ROWS.legacyMcpAdd]: { p50: 16.2, ratioFloor: 2.71 },
+		[ROWS.legacySseAdd]: { p50: 12.72, ratioFloor: 2.13 },
+		[ROWS.minimal]: { p50: 15.89, ratioFloor: 2.66 },
+	},
+};
 
 /** @param {Results} results */
 function targetsSection(results) {
-	const { latency, levers, previous } = results;
+	const { latency, levers } = results;
+	const previous = BASELINE_0_1;
 	const floor = latency[ROWS.floor]?.p50 ?? Number.NaN;
 	const floorDo = latency[ROWS.floorDo]?.p50 ?? Number.NaN;
 	const modern = latency[ROWS.modernAdd]?.p50 ?? Number.NaN;
@@ -98,19 +85,15 @@ function targetsSection(results) {
 		`- **2026-07-28 lane, \`add\`, p50 ≤ ${MODERN_RATIO_TARGET}× the Worker + Durable Object floor**: ${verdict(modern / floorDo <= MODERN_RATIO_TARGET)}, ${ms(modern)} ms = ${ratio(modern / floorDo)} floor-do; aim (≤ ${MODERN_RATIO_TARGET}× the bare Worker floor) ${modern / floor <= MODERN_RATIO_TARGET ? "met" : "not met"}: ${ratio(modern / floor)} floor. Context: the guard's rate-limit check alone is a Durable Object round trip under \`wrangler dev\` (floor + rate limit = ${ratio(floorLimit / floor)} floor), so here the lane is ${ratio(modern / floorLimit)} that floor.`,
 	];
 	const minimalNow = latency[ROWS.minimal]?.p50 ?? Number.NaN;
-	const minimalThen = previous?.rows[ROWS.minimal];
+	const minimalThen = previous.rows[ROWS.minimal];
 	const limitCost = (latency[ROWS.floorLimit]?.p50 ?? Number.NaN) - floor;
 	for (const row of [ROWS.legacyMcpAdd, ROWS.legacySseAdd]) {
 		const now = latency[row];
-		const before = previous?.rows[row];
-		if (!now) continue;
-		if (!before) {
-			lines.push(`- **${row} no slower than the committed run**: no earlier run to compare with.`);
-			continue;
-		}
+		const before = previous.rows[row];
+		if (!now || !before) continue;
 		const nowRatio = now.p50 / floor;
 		lines.push(
-			`- **${row} no slower than the committed run (${previous?.date})**: ${verdict(nowRatio <= before.ratioFloor)} by its ratio to the bare floor of the same run (machine load differs between runs): ${ratio(nowRatio)} now, ${ratio(before.ratioFloor)} then; p50 ${ms(now.p50)} ms now, ${ms(before.p50)} ms then.${row === ROWS.legacyMcpAdd ? ` Over the minimal McpAgent + OAuthProvider stack (also /mcp) of the same run: ${signed(now.p50 - minimalNow)} ms now${minimalThen ? `, ${signed(before.p50 - minimalThen.p50)} ms then` : ""}; the guard's rate-limit check, new since then, costs ${ms(limitCost)} ms here (floor + rate limit − floor).` : ""}`,
+			`- **${row} no slower than 0.1 (run of ${previous.date})**: ${verdict(nowRatio <= before.ratioFloor)} by its ratio to the bare floor of the same run (machine load differs between runs): ${ratio(nowRatio)} now, ${ratio(before.ratioFloor)} then; p50 ${ms(now.p50)} ms now, ${ms(before.p50)} ms then.${row === ROWS.legacyMcpAdd ? ` Over the minimal McpAgent + OAuthProvider stack (also /mcp) of the same run: ${signed(now.p50 - minimalNow)} ms now${minimalThen ? `, ${signed(before.p50 - minimalThen.p50)} ms then` : ""}; the guard's rate-limit check, new since then, costs ${ms(limitCost)} ms here (floor + rate limit − floor).` : ""}`,
 		);
 	}
 	return lines.join("\n");
