@@ -32,6 +32,23 @@ function swapIdentityProvider(replacement: string): Plugin {
 	};
 }
 
+const TEST_SESSION_SECRET = "test-only-0123456789abcdef0123456789abcdef";
+
+/** The Worker of wrangler.jsonc run from its sources (not its `main`, the build's output), with these Miniflare options. */
+function workerFromSources<M extends object>(miniflare: M) {
+	return { main: "./src/index.ts", wrangler: { configPath: "./wrangler.jsonc" }, miniflare };
+}
+
+/**
+ * wrangler.jsonc declares required secrets, and wrangler reads secrets from .dev.vars, .env or the
+ * environment (never from bindings), warning about each missing one. A project that runs alone
+ * puts these there only to quiet that warning (??=: another project's values win); its bindings
+ * are what its tests use.
+ */
+function quietRequiredSecrets(values: Record<string, string>): void {
+	for (const [name, value] of Object.entries(values)) process.env[name] ??= value;
+}
+
 export default defineConfig({
 	test: {
 		globalSetup: ["test/global-setup.ts"],
@@ -43,31 +60,26 @@ export default defineConfig({
 						const secrets = {
 							GITHUB_CLIENT_ID: standIn.clientId,
 							GITHUB_CLIENT_SECRET: standIn.clientSecret,
-							SESSION_SECRET: "test-only-0123456789abcdef0123456789abcdef",
+							SESSION_SECRET: TEST_SESSION_SECRET,
 						};
 						// wrangler.jsonc declares these as required secrets, and wrangler reads secrets from
 						// .dev.vars, .env or the environment (never from bindings) and warns about each
 						// missing one: provide them where it looks. The bindings below are what the tests use.
 						Object.assign(process.env, secrets);
-						return {
-							// The sources, not wrangler.jsonc's `main` (the build's output).
-							main: "./src/index.ts",
-							wrangler: { configPath: "./wrangler.jsonc" },
-							miniflare: {
-								bindings: {
-									...secrets,
-									GITHUB_BASE_URL: standIn.baseUrl,
-									GITHUB_API_URL: standIn.apiUrl,
-									// The tests serve the Worker on several example.com hostnames.
-									ALLOWED_HOSTS: "*.example.com",
-									// The write tools are limited to members of octo-org (octocat is one; hubot is not).
-									ALLOWED_GITHUB_ORGS: "octo-org",
-								},
-								// A tool-call limit small and short enough to exhaust and outlast in a test
-								// (test/worker/limits.test.ts swaps it in for TOOL_CALL_RATE_LIMITER).
-								ratelimits: { TEST_TOOL_CALL_RATE_LIMITER: { namespace_id: "7299", simple: { limit: 3, period: 10 } } },
+						return workerFromSources({
+							bindings: {
+								...secrets,
+								GITHUB_BASE_URL: standIn.baseUrl,
+								GITHUB_API_URL: standIn.apiUrl,
+								// The tests serve the Worker on several example.com hostnames.
+								ALLOWED_HOSTS: "*.example.com",
+								// The write tools are limited to members of octo-org (octocat is one; hubot is not).
+								ALLOWED_GITHUB_ORGS: "octo-org",
 							},
-						};
+							// A tool-call limit small and short enough to exhaust and outlast in a test
+							// (test/worker/limits.test.ts swaps it in for TOOL_CALL_RATE_LIMITER).
+							ratelimits: { TEST_TOOL_CALL_RATE_LIMITER: { namespace_id: "7299", simple: { limit: 3, period: 10 } } },
+						});
 					}),
 				],
 				test: { name: "worker", include: ["test/worker/**/*.test.ts"] },
@@ -80,30 +92,25 @@ export default defineConfig({
 				plugins: [
 					cloudflareTest(({ inject }) => {
 						const standIn = inject("githubStandIn");
-						// Only quiets wrangler's warning about required secrets when this project runs
-						// alone (see the worker project); the bindings below are what the tests use.
-						process.env.GITHUB_CLIENT_ID ??= standIn.appClientId;
-						process.env.GITHUB_CLIENT_SECRET ??= standIn.appClientSecret;
-						process.env.SESSION_SECRET ??= "test-only-0123456789abcdef0123456789abcdef";
-						return {
-							// The sources, not wrangler.jsonc's `main` (the build's output).
-							main: "./src/index.ts",
-							wrangler: { configPath: "./wrangler.jsonc" },
-							miniflare: {
-								bindings: {
-									GITHUB_CLIENT_ID: standIn.appClientId,
-									GITHUB_CLIENT_SECRET: standIn.appClientSecret,
-									GITHUB_APP_SLUG: standIn.appSlug,
-									GITHUB_BASE_URL: standIn.baseUrl,
-									GITHUB_API_URL: standIn.apiUrl,
-									SESSION_SECRET: "test-only-0123456789abcdef0123456789abcdef",
-									ALLOWED_HOSTS: "*.example.com",
-								},
-								// Every test registers its own client from the same address; the
-								// registration limit is the worker project's to test.
-								ratelimits: { REGISTRATION_RATE_LIMITER: { namespace_id: "7201", simple: { limit: 1000, period: 60 } } },
+						quietRequiredSecrets({
+							GITHUB_CLIENT_ID: standIn.appClientId,
+							GITHUB_CLIENT_SECRET: standIn.appClientSecret,
+							SESSION_SECRET: TEST_SESSION_SECRET,
+						});
+						return workerFromSources({
+							bindings: {
+								GITHUB_CLIENT_ID: standIn.appClientId,
+								GITHUB_CLIENT_SECRET: standIn.appClientSecret,
+								GITHUB_APP_SLUG: standIn.appSlug,
+								GITHUB_BASE_URL: standIn.baseUrl,
+								GITHUB_API_URL: standIn.apiUrl,
+								SESSION_SECRET: TEST_SESSION_SECRET,
+								ALLOWED_HOSTS: "*.example.com",
 							},
-						};
+							// Every test registers its own client from the same address; the
+							// registration limit is the worker project's to test.
+							ratelimits: { REGISTRATION_RATE_LIMITER: { namespace_id: "7201", simple: { limit: 1000, period: 60 } } },
+						});
 					}),
 				],
 				test: { name: "github-app", include: ["test/github-app/**/*.test.ts"], testTimeout: 30_000 },
@@ -120,27 +127,24 @@ export default defineConfig({
 						// wrangler.jsonc still requires GitHub's secrets (a real swap changes that list, see
 						// README) and reads them from the environment, where another project may have put
 						// them: the bindings below override them with empty values, so nothing here has
-						// GitHub credentials. The ??= only quiets wrangler's warning when this project runs alone.
-						process.env.GITHUB_CLIENT_ID ??= "not-used-by-the-seam-project";
-						process.env.GITHUB_CLIENT_SECRET ??= "not-used-by-the-seam-project";
-						process.env.SESSION_SECRET ??= "test-only-0123456789abcdef0123456789abcdef";
-						return {
-							// The sources, not wrangler.jsonc's `main` (the build's output).
-							main: "./src/index.ts",
-							wrangler: { configPath: "./wrangler.jsonc" },
-							miniflare: {
-								bindings: {
-									GITHUB_CLIENT_ID: "",
-									GITHUB_CLIENT_SECRET: "",
-									OIDC_ISSUER: oidc.issuer,
-									OIDC_CLIENT_ID: oidc.clientId,
-									OIDC_CLIENT_SECRET: oidc.clientSecret,
-									SESSION_SECRET: "test-only-0123456789abcdef0123456789abcdef",
-									ALLOWED_HOSTS: "*.example.com",
-								},
-								ratelimits: { REGISTRATION_RATE_LIMITER: { namespace_id: "7201", simple: { limit: 1000, period: 60 } } },
+						// GitHub credentials.
+						quietRequiredSecrets({
+							GITHUB_CLIENT_ID: "not-used-by-the-seam-project",
+							GITHUB_CLIENT_SECRET: "not-used-by-the-seam-project",
+							SESSION_SECRET: TEST_SESSION_SECRET,
+						});
+						return workerFromSources({
+							bindings: {
+								GITHUB_CLIENT_ID: "",
+								GITHUB_CLIENT_SECRET: "",
+								OIDC_ISSUER: oidc.issuer,
+								OIDC_CLIENT_ID: oidc.clientId,
+								OIDC_CLIENT_SECRET: oidc.clientSecret,
+								SESSION_SECRET: TEST_SESSION_SECRET,
+								ALLOWED_HOSTS: "*.example.com",
 							},
-						};
+							ratelimits: { REGISTRATION_RATE_LIMITER: { namespace_id: "7201", simple: { limit: 1000, period: 60 } } },
+						});
 					}),
 				],
 				test: {

@@ -317,16 +317,21 @@ export function readPublicConfig(env: object): PublicConfig {
 function memoByEnv<T>(store: WeakMap<object, T | ConfigError>, env: object, read: () => T): T {
 	let entry = store.get(env);
 	if (entry === undefined) {
-		try {
-			entry = read();
-		} catch (error) {
-			if (!(error instanceof ConfigError)) throw error;
-			entry = error;
-		}
+		entry = settle(read);
 		store.set(env, entry);
 	}
 	if (entry instanceof ConfigError) throw entry;
 	return entry;
+}
+
+/** A setting's value, or the ConfigError that reading it raised (kept like a value, so it is not re-parsed). */
+function settle<T>(read: () => T): T | ConfigError {
+	try {
+		return read();
+	} catch (error) {
+		if (!(error instanceof ConfigError)) throw error;
+		return error;
+	}
 }
 
 function toPublic(p: z.infer<typeof PublicSchema>): PublicConfig {
@@ -344,12 +349,7 @@ function memo<T>(store: Map<string, T | ConfigError>, raw: Record<string, string
 	const key = JSON.stringify(raw);
 	let entry = store.get(key);
 	if (entry === undefined) {
-		try {
-			entry = parse();
-		} catch (error) {
-			if (!(error instanceof ConfigError)) throw error;
-			entry = error;
-		}
+		entry = settle(parse);
 		if (store.size > 8) store.clear();
 		store.set(key, entry);
 	}

@@ -181,6 +181,19 @@ async function resultOf(response, id) {
 }
 
 /**
+ * Calls as JSON-RPC POSTs with these headers, one id each. @param {string} url
+ * @param {Record<string, string>} headers @returns {CallTool}
+ */
+function postCalls(url, headers) {
+	let id = 1;
+	return async (tool, args) => {
+		const requestId = id++;
+		const body = JSON.stringify({ jsonrpc: "2.0", id: requestId, method: "tools/call", params: { name: tool, arguments: args } });
+		return resultOf(await fetch(url, { method: "POST", headers, body }), requestId);
+	};
+}
+
+/**
  * A 2025-era Streamable HTTP session (McpAgent lane): initialize, initialized, then calls with
  * the session id; `close()` deletes the session. @param {string} url @param {string} token
  */
@@ -195,14 +208,9 @@ export async function openLegacySession(url, token) {
 	await (
 		await fetch(url, { method: "POST", headers, body: JSON.stringify({ jsonrpc: "2.0", method: "notifications/initialized" }) })
 	).text();
-	let id = 1;
 	/** @type {Client} */
 	return {
-		call: async (tool, args) => {
-			const requestId = id++;
-			const body = JSON.stringify({ jsonrpc: "2.0", id: requestId, method: "tools/call", params: { name: tool, arguments: args } });
-			return resultOf(await fetch(url, { method: "POST", headers, body }), requestId);
-		},
+		call: postCalls(url, headers),
 		close: async () => {
 			await (await fetch(url, { method: "DELETE", headers })).text();
 		},
@@ -305,13 +313,8 @@ export function modernClient(url, token) {
  */
 export function floorClient(url) {
 	const headers = { "Content-Type": "application/json", Accept: MCP_ACCEPT, "mcp-session-id": randomUUID() };
-	let id = 1;
 	return {
-		call: async (tool, args) => {
-			const requestId = id++;
-			const body = JSON.stringify({ jsonrpc: "2.0", id: requestId, method: "tools/call", params: { name: tool, arguments: args } });
-			return resultOf(await fetch(url, { method: "POST", headers, body }), requestId);
-		},
+		call: postCalls(url, headers),
 		close: async () => {},
 	};
 }
