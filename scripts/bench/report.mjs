@@ -39,7 +39,8 @@ export const ROWS = {
 /** Targets from the issues, in KiB gzip and ms. */
 const BUNDLE_TARGET_KIB = 346;
 const BUNDLE_AIM_KIB = 300;
-const STARTUP_TARGET_MS = 50;
+/** An aim, not a target (the issue: "aim for 300 KiB and 50 ms"); the build levers table shows each lever's share. */
+const STARTUP_AIM_MS = 50;
 const MODERN_RATIO_TARGET = 1.3;
 
 /** @param {number} value */
@@ -81,7 +82,7 @@ function targetsSection(results) {
 	const gzipKib = results.deployed.gzip / 1024;
 	const lines = [
 		`- **Bundle ≤ ${BUNDLE_TARGET_KIB} KiB gzip** (aim ${BUNDLE_AIM_KIB}): ${verdict(gzipKib <= BUNDLE_TARGET_KIB)}, ${kib(results.deployed.gzip)} as \`wrangler deploy\` uploads it; aim ${gzipKib <= BUNDLE_AIM_KIB ? "met" : "not met"}.`,
-		`- **Start-up CPU ≤ ${STARTUP_TARGET_MS} ms**: ${verdict((shipped?.startup ?? Number.POSITIVE_INFINITY) <= STARTUP_TARGET_MS)}, ${ms(shipped?.startup ?? Number.NaN)} ms, the least disturbed of ${shipped?.startupRuns.length ?? 0} runs (median ${ms(shipped?.startupMedian ?? Number.NaN)} ms; runs: ${(shipped?.startupRuns ?? []).map((run) => run.toFixed(1)).join(", ")} ms).`,
+		`- **Start-up CPU, aim ≤ ${STARTUP_AIM_MS} ms**: ${(shipped?.startup ?? Number.POSITIVE_INFINITY) <= STARTUP_AIM_MS ? "met" : "not met"}, ${ms(shipped?.startup ?? Number.NaN)} ms (what each build lever buys: below), the least disturbed of ${shipped?.startupRuns.length ?? 0} runs (median ${ms(shipped?.startupMedian ?? Number.NaN)} ms; runs: ${(shipped?.startupRuns ?? []).map((run) => run.toFixed(1)).join(", ")} ms).`,
 		`- **2026-07-28 lane, \`add\`, p50 ≤ ${MODERN_RATIO_TARGET}× the Worker + Durable Object floor**: ${verdict(modern / floorDo <= MODERN_RATIO_TARGET)}, ${ms(modern)} ms = ${ratio(modern / floorDo)} floor-do; aim (≤ ${MODERN_RATIO_TARGET}× the bare Worker floor) ${modern / floor <= MODERN_RATIO_TARGET ? "met" : "not met"}: ${ratio(modern / floor)} floor. Context: the guard's rate-limit check alone is a Durable Object round trip under \`wrangler dev\` (floor + rate limit = ${ratio(floorLimit / floor)} floor), so here the lane is ${ratio(modern / floorLimit)} that floor.`,
 	];
 	const minimalNow = latency[ROWS.minimal]?.p50 ?? Number.NaN;
