@@ -73,7 +73,6 @@ export const BASELINE_0_1 = {
 /** @param {Results} results */
 function targetsSection(results) {
 	const { latency, levers } = results;
-	const previous = BASELINE_0_1;
 	const floor = latency[ROWS.floor]?.p50 ?? Number.NaN;
 	const floorDo = latency[ROWS.floorDo]?.p50 ?? Number.NaN;
 	const modern = latency[ROWS.modernAdd]?.p50 ?? Number.NaN;
@@ -86,15 +85,15 @@ function targetsSection(results) {
 		`- **2026-07-28 lane, \`add\`, p50 ≤ ${MODERN_RATIO_TARGET}× the Worker + Durable Object floor**: ${verdict(modern / floorDo <= MODERN_RATIO_TARGET)}, ${ms(modern)} ms = ${ratio(modern / floorDo)} floor-do; aim (≤ ${MODERN_RATIO_TARGET}× the bare Worker floor) ${modern / floor <= MODERN_RATIO_TARGET ? "met" : "not met"}: ${ratio(modern / floor)} floor. Context: the guard's rate-limit check alone is a Durable Object round trip under \`wrangler dev\` (floor + rate limit = ${ratio(floorLimit / floor)} floor), so here the lane is ${ratio(modern / floorLimit)} that floor.`,
 	];
 	const minimalNow = latency[ROWS.minimal]?.p50 ?? Number.NaN;
-	const minimalThen = previous.rows[ROWS.minimal];
+	const minimalThen = BASELINE_0_1.rows[ROWS.minimal];
 	const limitCost = (latency[ROWS.floorLimit]?.p50 ?? Number.NaN) - floor;
 	for (const row of [ROWS.legacyMcpAdd, ROWS.legacySseAdd]) {
 		const now = latency[row];
-		const before = previous.rows[row];
+		const before = BASELINE_0_1.rows[row];
 		if (!now || !before) continue;
 		const nowRatio = now.p50 / floor;
 		lines.push(
-			`- **${row} no slower than 0.1 (run of ${previous.date})**: ${verdict(nowRatio <= before.ratioFloor)} by its ratio to the bare floor of the same run (machine load differs between runs): ${ratio(nowRatio)} now, ${ratio(before.ratioFloor)} then; p50 ${ms(now.p50)} ms now, ${ms(before.p50)} ms then.${row === ROWS.legacyMcpAdd ? ` Over the minimal McpAgent + OAuthProvider stack (also /mcp) of the same run: ${signed(now.p50 - minimalNow)} ms now${minimalThen ? `, ${signed(before.p50 - minimalThen.p50)} ms then` : ""}; the guard's rate-limit check, new since then, costs ${ms(limitCost)} ms here (floor + rate limit − floor).` : ""}`,
+			`- **${row} no slower than 0.1 (run of ${BASELINE_0_1.date})**: ${verdict(nowRatio <= before.ratioFloor)} by its ratio to the bare floor of the same run (machine load differs between runs): ${ratio(nowRatio)} now, ${ratio(before.ratioFloor)} then; p50 ${ms(now.p50)} ms now, ${ms(before.p50)} ms then.${row === ROWS.legacyMcpAdd ? ` Over the minimal McpAgent + OAuthProvider stack (also /mcp) of the same run: ${signed(now.p50 - minimalNow)} ms now${minimalThen ? `, ${signed(before.p50 - minimalThen.p50)} ms then` : ""}; the guard's rate-limit check, new since then, costs ${ms(limitCost)} ms here (floor + rate limit − floor).` : ""}`,
 		);
 	}
 	return lines.join("\n");
