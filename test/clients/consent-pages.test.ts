@@ -9,7 +9,7 @@ import type { Browser, BrowserContextOptions, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { SERVER_NAME } from "../../src/server-info";
 import { type DevServer, startDevServer } from "../e2e/dev-server";
-import { testClientAddress } from "../support/oauth-flow";
+import { testAddress } from "../support/client-address";
 import {
 	launchChromium,
 	newLoopbackContext,
@@ -42,7 +42,7 @@ async function newAuthorization(state = randomBytes(8).toString("hex")) {
 	const registered = await fetch(new URL("/register", server.origin), {
 		method: "POST",
 		// Each registration from its own address: the per-address limit is tested elsewhere.
-		headers: { "Content-Type": "application/json", "CF-Connecting-IP": testClientAddress() },
+		headers: { "Content-Type": "application/json", "CF-Connecting-IP": testAddress() },
 		body: JSON.stringify({
 			client_name: CLIENT_NAME,
 			redirect_uris: [redirect.url],
@@ -268,7 +268,7 @@ describe("the consent page for a native app (private-use redirect URI)", () => {
 	] as const)("warns in %s mode on a %s that access goes to an app on this computer, naming its scheme", async (colorScheme, device) => {
 		const registered = await fetch(new URL("/register", server.origin), {
 			method: "POST",
-			headers: { "Content-Type": "application/json", "CF-Connecting-IP": testClientAddress() },
+			headers: { "Content-Type": "application/json", "CF-Connecting-IP": testAddress() },
 			body: JSON.stringify({
 				client_name: "Native Editor",
 				redirect_uris: ["cursor://anysphere.cursor-mcp/oauth/callback"],

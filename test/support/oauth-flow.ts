@@ -4,6 +4,7 @@
  * token endpoint. One implementation for every test project: inside workerd `send` calls the
  * Worker's default export, in Node it is `fetch` against `wrangler dev`.
  */
+import { testAddress } from "./client-address.ts";
 import { CookieJar } from "./cookie-jar.ts";
 import { hiddenInputs } from "./forms.ts";
 import { createPkce, type Pkce } from "./pkce.ts";
@@ -85,7 +86,7 @@ export class OAuthFlow {
 	 * Cloudflare sets in production), so the per-address registration limit, tested on its own in
 	 * test/worker/registration.test.ts, never throttles the other tests.
 	 */
-	async register(metadata: Record<string, unknown> = {}, clientAddress = testClientAddress()): Promise<{ client_id: string }> {
+	async register(metadata: Record<string, unknown> = {}, clientAddress = testAddress()): Promise<{ client_id: string }> {
 		const response = await this.request("/register", {
 			method: "POST",
 			headers: { "Content-Type": "application/json", "CF-Connecting-IP": clientAddress },
@@ -267,12 +268,6 @@ export function revokableGrants(page: string): string[] {
 	return [...page.matchAll(/<form method="post" action="\/connections\/revoke">([\s\S]*?)<\/form>/g)].map(
 		(match) => hiddenInputs(match[1] ?? "").grant ?? "",
 	);
-}
-
-/** An address from 198.18.0.0/15 (RFC 2544, benchmarking): never a real client's. */
-export function testClientAddress(): string {
-	const bytes = crypto.getRandomValues(new Uint8Array(2));
-	return `198.18.${bytes[0]}.${bytes[1]}`;
 }
 
 /**

@@ -5,10 +5,11 @@
  * remote plain http, fragments and userinfo are refused, however they are spelled.
  */
 import { describe, expect, it } from "vitest";
-import { OAuthFlow, signInAtGithub, testClientAddress } from "../support/oauth-flow";
+import { testAddress } from "../support/client-address";
+import { OAuthFlow, signInAtGithub } from "../support/oauth-flow";
 import { countKeys, ORIGIN, send } from "./harness";
 
-async function register(metadata: Record<string, unknown>, ip = testClientAddress()): Promise<Response> {
+async function register(metadata: Record<string, unknown>, ip = testAddress()): Promise<Response> {
 	return send(
 		new Request(new URL("/register", ORIGIN), {
 			method: "POST",
@@ -86,7 +87,7 @@ describe("POST /register: redirect URIs", () => {
 
 describe("POST /register: the limit per client address (REGISTRATION_RATE_LIMITER, 10 a minute)", () => {
 	it("answers 429 with Retry-After over the limit, stores nothing, and leaves other addresses alone", async () => {
-		const ip = testClientAddress();
+		const ip = testAddress();
 		let accepted = 0;
 		let refused: Response | null = null;
 		for (let attempt = 0; attempt < 15 && !refused; attempt++) {
