@@ -34,8 +34,11 @@ function swapIdentityProvider(replacement: string): Plugin {
 
 const TEST_SESSION_SECRET = "test-only-0123456789abcdef0123456789abcdef";
 
+/** The plugin's Miniflare options (its options type is not exported; derived from its signature). */
+type MiniflareOptions = NonNullable<Exclude<Parameters<typeof cloudflareTest>[0], (...args: never[]) => unknown>["miniflare"]>;
+
 /** The Worker of wrangler.jsonc run from its sources (not its `main`, the build's output), with these Miniflare options. */
-function workerFromSources<M extends object>(miniflare: M) {
+function workerFromSources(miniflare: MiniflareOptions) {
 	return { main: "./src/index.ts", wrangler: { configPath: "./wrangler.jsonc" }, miniflare };
 }
 
