@@ -16,7 +16,7 @@ import type { GrantStore } from "../../src/state/grant-store";
 import { fromAddress, testAddress } from "../support/client-address";
 import { countKeys } from "../support/kv";
 import { type LaneReply, openRawLane, type RawLane, WIRE_LANES } from "../support/mcp-lanes";
-import { discard, initializeBody, legacyHeaders } from "../support/mcp-wire";
+import { discard, initializeBody, legacyHeaders, readMessages } from "../support/mcp-wire";
 import { OAuthFlow } from "../support/oauth-flow";
 import { createStandInUser, mintGithubToken, type StandInUser } from "../support/standin";
 import { grantProps } from "../support/users";
@@ -101,6 +101,45 @@ describe("tool calls per user (TOOL_CALL_RATE_LIMITER)", () => {
 			{ type: "text", text: "2" },
 		]);
 		for (const lane of [...lanes, sameUser]) await lane.close();
+	});
+
+	it("counts every call of a batch (2025-03-26): a batch over the limit is refused whole and runs nothing", {
+		timeout: 60_000,
+	}, async () => {
+		const send = workerSend({ TOOL_CALL_RATE_LIMITER: testLimiter });
+		const lane = await openRawLane("legacy-mcp", {
+			send,
+			origin: ORIGIN,
+			token: (await grantOf(await newUser())).accessToken,
+			version: "2025-03-26",
+		});
+		const batchOf = (size: number, firstId: number) =>
+			JSON.stringify(
+				Array.from({ length: size }, (_, i) => ({
+					jsonrpc: "2.0",
+					id: firstId + i,
+					method: "tools/call",
+					params: { name: "add_to_counter", arguments: { amount: 1 } },
+				})),
+			);
+		const countersOf = async (reply: LaneReply) =>
+			(await readMessages(new Response(reply.body, { headers: reply.headers })))
+				.map((message) => (message.result?.structuredContent as { counter?: number } | undefined)?.counter)
+				.sort();
+
+		await atWindowStart();
+		const full = await lane.post(batchOf(TEST_LIMIT, 100));
+		expect(full.status).toBe(200);
+		expect(await countersOf(full)).toEqual([1, 2, 3]);
+		// The batch used the whole limit: the next call is over it.
+		expectOverLimit(await lane.request("tools/call", { name: "add", arguments: { a: 1, b: 1 } }), "TOOL_CALL_RATE_LIMITER");
+
+		await atWindowStart();
+		expectOverLimit(await lane.post(batchOf(TEST_LIMIT + 1, 200)), "TOOL_CALL_RATE_LIMITER");
+		await atWindowStart();
+		// Nothing of the refused batch ran.
+		expect(counterOf(await lane.request("tools/call", { name: "add_to_counter", arguments: { amount: 1 } }))).toBe(TEST_LIMIT + 1);
+		await lane.close();
 	});
 
 	it("one user over the limit does not limit another", async () => {

@@ -104,7 +104,9 @@ export function guardMcp(transport: AgentTransport, agentLane: (config: Config) 
 					return insufficientScope(auth, normalizeScopes([...auth.scope, needed]), `The ${needed} scope is needed for this tool.`);
 				}
 			}
-			if (calls.length > 0) {
+			// Every call is counted, also each call of a batch (2025-03-26 and earlier): counting the
+			// request instead would let a batch run any number of calls for one.
+			for (const _call of calls) {
 				const outcome = await env.TOOL_CALL_RATE_LIMITER.limit({ key: `user:${grant.userId}` });
 				if (!outcome.success) {
 					return overLimit(
