@@ -142,6 +142,33 @@ describe("tool calls per user (TOOL_CALL_RATE_LIMITER)", () => {
 		await lane.close();
 	});
 
+	it("resource reads and completions count against the same limit as tool calls, on every lane", { timeout: 60_000 }, async () => {
+		const send = workerSend({ TOOL_CALL_RATE_LIMITER: testLimiter });
+		const lanes: RawLane[] = [];
+		for (const kind of WIRE_LANES)
+			lanes.push(await openRawLane(kind, { send, origin: ORIGIN, token: (await grantOf(await newUser())).accessToken }));
+		const work: [string, Record<string, unknown>][] = [
+			["resources/read", { uri: "github://repos/octocat/repo-a-0/issues/1" }],
+			["completion/complete", { ref: { type: "ref/prompt", name: "triage_issues" }, argument: { name: "owner", value: "oct" } }],
+			["resources/read", { uri: "counter://session" }],
+		];
+		expect(work).toHaveLength(TEST_LIMIT);
+
+		await atWindowStart();
+		for (const lane of lanes) {
+			for (const [method, params] of work) {
+				const reply = await lane.request(method, params);
+				expect(reply.message?.result, `${lane.kind} ${method}: ${reply.body.slice(0, 200)}`).toBeDefined();
+			}
+			for (const [method, params] of [["tools/call", { name: "add", arguments: { a: 1, b: 1 } }], ...work] as const) {
+				expectOverLimit(await lane.request(method, params), "TOOL_CALL_RATE_LIMITER");
+			}
+			// Listing reads only this server's definitions: not counted.
+			expect((await lane.request("resources/list")).message?.result?.resources).toBeDefined();
+		}
+		for (const lane of lanes) await lane.close();
+	});
+
 	it("one user over the limit does not limit another", async () => {
 		const send = workerSend({ TOOL_CALL_RATE_LIMITER: testLimiter });
 		const limited = await openRawLane("modern", { send, origin: ORIGIN, token: (await grantOf(await newUser())).accessToken });

@@ -13,8 +13,8 @@
  * 5. 2025-era checks: an unsupported MCP-Protocol-Version gets 400, and so does a JSON-RPC batch
  *    under a version that removed batches (2025-06-18 and later);
  * 6. every tools/call is checked against the token's scopes: HTTP 403 insufficient_scope naming
- *    the scope to ask for (MCP authorization §Scope Challenge Handling, RFC 6750 §3.1), and
- *    counted against the caller's limit (429);
+ *    the scope to ask for (MCP authorization §Scope Challenge Handling, RFC 6750 §3.1); it, and
+ *    every resource read and completion, is counted against the caller's limit (429);
  * 7. the caller (user, grant, scopes, current upstream tokens, view) is handed to the lane.
  *    McpAgent sessions are bound to the grant that created them (session-id.ts), capped per
  *    grant, and receive the caller per request instead of storing it.
@@ -44,6 +44,12 @@ export type AgentTransport = "streamable-http" | "sse";
 const SESSION_HEADER = "mcp-session-id";
 /** Protocol versions that still had JSON-RPC batches (removed in 2025-06-18). */
 const BATCH_VERSIONS = new Set(["2024-11-05", "2025-03-26"]);
+/**
+ * What the per-user limit (TOOL_CALL_RATE_LIMITER) counts: the requests that do work for the user,
+ * reaching GitHub or the user's storage. Listing, discovery and prompts/get read only this server's
+ * own definitions.
+ */
+const LIMITED_METHODS = new Set(["tools/call", "resources/read", "completion/complete"]);
 /** What the tool-call limit's period is (wrangler.jsonc, TOOL_CALL_RATE_LIMITER). */
 const TOOL_CALL_PERIOD_SECONDS = 60;
 
@@ -104,14 +110,17 @@ export function guardMcp(transport: AgentTransport, agentLane: (config: Config) 
 					return insufficientScope(auth, normalizeScopes([...auth.scope, needed]), `The ${needed} scope is needed for this tool.`);
 				}
 			}
-			// Every call is counted, also each call of a batch (2025-03-26 and earlier): counting the
-			// request instead would let a batch run any number of calls for one.
-			for (const _call of calls) {
+			// Every message that does work for the user is counted (tool calls, and the resource reads
+			// and completions that reach GitHub or the user's storage), also each one of a batch
+			// (2025-03-26 and earlier): counting the request instead would let a batch run any number.
+			for (const _message of peeked.messages.filter(
+				(message) => typeof message.method === "string" && LIMITED_METHODS.has(message.method),
+			)) {
 				const outcome = await env.TOOL_CALL_RATE_LIMITER.limit({ key: `user:${grant.userId}` });
 				if (!outcome.success) {
 					return overLimit(
 						"TOOL_CALL_RATE_LIMITER",
-						"Too many tool calls: this account's limit per minute is reached. Wait a minute and try again.",
+						"Too many calls: this account's limit per minute (tool calls, resource reads and completions) is reached. Wait a minute and try again.",
 						TOOL_CALL_PERIOD_SECONDS,
 					);
 				}
