@@ -161,6 +161,8 @@ export default defineConfig({
 				// The authless variant, from its own wrangler configuration.
 				plugins: [
 					cloudflareTest({
+						// Its sources, not its `main` (the build's output).
+						main: "./src/authless.ts",
 						wrangler: { configPath: "./wrangler.authless.jsonc" },
 						// The tests serve it on public.example.com (test/authless/).
 						miniflare: { bindings: { ALLOWED_HOSTS: "public.example.com" } },

@@ -9,7 +9,8 @@
  * relative `../locales/index.js` (scripts/build/levers.mjs). The output is written atomically, so
  * several `wrangler dev` processes started at once (the end-to-end tests) never read half a file.
  *
- * CLI: node scripts/build/index.mjs [--outdir DIR] [--without LEVER,…] [--no-minify] [--metafile]
+ * CLI: node scripts/build/index.mjs [--entry FILE] [--outdir DIR] [--without LEVER,…] [--no-minify] [--metafile]
+ * (the authless variant: --entry src/authless.ts --outdir build/authless, wrangler.authless.jsonc).
  */
 import { mkdirSync, renameSync, writeFileSync } from "node:fs";
 import { builtinModules, createRequire } from "node:module";
@@ -131,6 +132,7 @@ export async function buildWorker({ outdir = DEFAULT_OUTDIR, without = [], minif
 if (process.argv[1] && resolve(process.argv[1]) === resolve(import.meta.filename)) {
 	const { values } = parseArgs({
 		options: {
+			entry: { type: "string" },
 			outdir: { type: "string" },
 			without: { type: "string" },
 			"no-minify": { type: "boolean" },
@@ -143,6 +145,7 @@ if (process.argv[1] && resolve(process.argv[1]) === resolve(import.meta.filename
 		without: values.without ? values.without.split(",").filter(Boolean) : [],
 		minify: !values["no-minify"],
 		metafile: values.metafile ?? false,
+		...(values.entry ? { entry: values.entry } : {}),
 	});
 	if (built.metafile) writeFileSync(join(outdir, "bundle-meta.json"), JSON.stringify(built.metafile));
 	console.log(`Built ${relative(process.cwd(), built.file) || built.file} (${(built.bytes / 1024).toFixed(0)} KiB)`);
