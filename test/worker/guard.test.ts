@@ -6,6 +6,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { MAX_BODY_BYTES } from "../../src/mcp/guard/body";
+import { MAX_JSON_DEPTH } from "../../src/mcp/guard/messages";
 import { TOOLS } from "../../src/mcp/registry";
 import { ALL_MCP_SCOPES, type McpScope, normalizeScopes } from "../../src/scopes";
 import { fromAddress } from "../support/client-address";
@@ -258,6 +259,66 @@ describe("the body limit, on every lane", () => {
 		const body = JSON.stringify({ jsonrpc: "2.0", id: 1, method: "tools/list", params: { pad: "é".repeat(MAX_BODY_BYTES / 2 + 10) } });
 		expect(body.length).toBeLessThan(MAX_BODY_BYTES);
 		expect((await raw.post(body)).status).toBe(413);
+	});
+});
+
+// Regression: arguments nested deeply enough passed the guard and the SDK's schema, then overflowed
+// the stack in agents (JSON.stringify of the message, structured clone to the Durable Object): a
+// 500, and for an initialize a session object left behind with its place among the grant's.
+describe("nesting depth, on every lane", () => {
+	const nested = (levels: number) => `${"[".repeat(levels)}${"]".repeat(levels)}`;
+	const addWith = (deep: string) => (body: string) => body.replace('"DEEP"', deep);
+
+	it.each(WIRE_LANES)("%s: arguments nested 100,000 levels deep get 400 and run nothing; nesting to the limit is served", async (lane) => {
+		const { accessToken } = await signedIn();
+		const raw = await openRawLane(lane, { send, origin: ORIGIN, token: accessToken });
+		const params = { name: "add", arguments: { a: 1, b: 2, deep: "DEEP" } };
+		const refused = await raw.request("tools/call", params, { id: 6, rewrite: addWith(nested(100_000)) });
+		expect(refused.status, refused.body.slice(0, 200)).toBe(400);
+		expect(refused.message?.error).toEqual({
+			code: -32600,
+			message: `Invalid request: the body nests deeper than ${MAX_JSON_DEPTH} levels.`,
+		});
+		// The message, its params and the arguments are three levels: the rest may nest to the limit.
+		const atLimit = await raw.request("tools/call", params, { id: 7, rewrite: addWith(nested(MAX_JSON_DEPTH - 3)) });
+		expect(atLimit.message?.result?.content, atLimit.body.slice(0, 200)).toEqual([{ type: "text", text: "3" }]);
+		const overLimit = await raw.request("tools/call", params, { id: 8, rewrite: addWith(nested(MAX_JSON_DEPTH - 2)) });
+		expect(overLimit.status).toBe(400);
+		// Brackets and escaped quotes inside strings are text, not nesting.
+		const inStrings = await raw.request(
+			"tools/call",
+			{ name: "add", arguments: { a: 1, b: 2, note: `${"[{".repeat(5_000)}"]` } },
+			{ id: 9 },
+		);
+		expect(inStrings.message?.result?.content, inStrings.body.slice(0, 200)).toEqual([{ type: "text", text: "3" }]);
+		await raw.close();
+	});
+
+	it("an initialize nested too deeply gets 400 and takes no place among the grant's sessions", async () => {
+		const { accessToken } = await signedIn();
+		const capped = workerSend({ MAX_SESSIONS_PER_GRANT: "1" });
+		const deep = initializeBody().replace('"capabilities":{}', `"capabilities":{"x":${nested(100_000)}}`);
+		for (let attempt = 0; attempt < 3; attempt++) {
+			const response = await capped(
+				new Request(new URL("/mcp", ORIGIN), {
+					method: "POST",
+					headers: {
+						Authorization: `Bearer ${accessToken}`,
+						"Content-Type": "application/json",
+						Accept: "application/json, text/event-stream",
+					},
+					body: deep,
+				}),
+			);
+			expect(response.status).toBe(400);
+			await discard(response);
+		}
+		// The one place this grant has is still free.
+		const session = await openRawLane("legacy-mcp", { send: capped, origin: ORIGIN, token: accessToken });
+		expect((await session.request("tools/call", { name: "add", arguments: { a: 1, b: 1 } })).message?.result?.content).toEqual([
+			{ type: "text", text: "2" },
+		]);
+		await session.close();
 	});
 });
 

@@ -3,9 +3,10 @@
  * resource subscriptions (the 2025 lane; the 2026-07-28 revision removed both).
  */
 import { describe, expect, it } from "vitest";
+import { MAX_SUBSCRIPTIONS } from "../../src/mcp/lanes/agent";
 import { initializeBody, legacyHeaders, modernRequest, readResponse } from "../support/mcp-wire";
 import { OCTOCAT } from "../support/users";
-import { call, issueToken, userProps } from "./harness";
+import { call, issueToken, newUser, userProps } from "./harness";
 
 async function legacySession(token: string) {
 	const init = await call("/mcp", {
@@ -73,5 +74,21 @@ describe("the 2025 lane's session features", () => {
 		expect((await session.request("resources/subscribe", { uri: "github://repos/octocat/repo-a-0/issues/1" }, 3)).result).toEqual({});
 		expect((await session.request("resources/subscribe", { uri: "test://watched-resource" }, 4)).error).toMatchObject({ code: -32602 });
 		expect((await session.request("resources/unsubscribe", { uri: "counter://session" }, 5)).result).toEqual({});
+	});
+
+	it(`holds at most ${MAX_SUBSCRIPTIONS} subscriptions per session; one more is refused until one is dropped`, async () => {
+		const session = await legacySession(await issueToken(await userProps(await newUser())));
+		const issue = (n: number) => ({ uri: `github://repos/octocat/repo-a-0/issues/${n}` });
+		for (let n = 1; n <= MAX_SUBSCRIPTIONS; n++)
+			expect((await session.request("resources/subscribe", issue(n), 10 + n)).result).toEqual({});
+		// Subscribing again to one it holds changes nothing.
+		expect((await session.request("resources/subscribe", issue(1), 100)).result).toEqual({});
+		const refused = await session.request("resources/subscribe", issue(MAX_SUBSCRIPTIONS + 1), 101);
+		expect(refused.error).toMatchObject({ code: -32600, message: expect.stringContaining(`${MAX_SUBSCRIPTIONS} resource subscriptions`) });
+		// Dropping one that was never held frees nothing; dropping a held one makes room.
+		expect((await session.request("resources/unsubscribe", issue(MAX_SUBSCRIPTIONS + 2), 102)).result).toEqual({});
+		expect((await session.request("resources/subscribe", issue(MAX_SUBSCRIPTIONS + 1), 103)).error).toBeDefined();
+		expect((await session.request("resources/unsubscribe", issue(1), 104)).result).toEqual({});
+		expect((await session.request("resources/subscribe", issue(MAX_SUBSCRIPTIONS + 1), 105)).result).toEqual({});
 	});
 });

@@ -7,6 +7,7 @@
  */
 import { SUPPORTED_PROTOCOL_VERSIONS } from "@modelcontextprotocol/sdk/types.js";
 import { describe, expect, it } from "vitest";
+import { MAX_BATCH_MESSAGES } from "../../src/mcp/guard";
 import { fromAddress } from "../support/client-address";
 import { openRawLane } from "../support/mcp-lanes";
 import { type JsonRpcMessage, MCP_ACCEPT, MODERN_VERSION, modernRequest, readMessages } from "../support/mcp-wire";
@@ -104,6 +105,19 @@ describe("JSON-RPC batches", () => {
 		const messages: JsonRpcMessage[] = await readMessages(new Response(reply.body, { headers: reply.headers }));
 		expect(messages.find((message) => message.id === 21)?.result?.content).toEqual([{ type: "text", text: "3" }]);
 		expect(messages.find((message) => message.id === 22)?.result?.tools).toBeDefined();
+		await lane.close();
+	});
+
+	it(`under 2025-03-26, a batch holds at most ${MAX_BATCH_MESSAGES} messages: one more gets 400, nothing run`, async () => {
+		const { accessToken } = await signedIn();
+		const lane = await openRawLane("legacy-mcp", { send, origin: ORIGIN, token: accessToken, version: "2025-03-26" });
+		const lists = (count: number) => JSON.stringify(Array.from({ length: count }, (_, i) => list(100 + i)));
+		const full = await lane.post(lists(MAX_BATCH_MESSAGES));
+		expect(full.status).toBe(200);
+		expect(await readMessages(new Response(full.body, { headers: full.headers }))).toHaveLength(MAX_BATCH_MESSAGES);
+		const over = await lane.post(lists(MAX_BATCH_MESSAGES + 1));
+		expect(over.status).toBe(400);
+		expect(over.message?.error).toEqual({ code: -32600, message: `A JSON-RPC batch may hold at most ${MAX_BATCH_MESSAGES} messages.` });
 		await lane.close();
 	});
 

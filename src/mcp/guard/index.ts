@@ -30,7 +30,7 @@ import type { SessionProps } from "../lanes/agent";
 import { loadModernLane } from "../lanes/load-modern";
 import { toolByName } from "../registry";
 import { MAX_BODY_BYTES, readBody, TOO_LARGE } from "./body";
-import { type PeekedBody, peekMessages, toolName } from "./messages";
+import { MAX_JSON_DEPTH, nestsDeeperThan, type PeekedBody, peekMessages, toolName } from "./messages";
 import { isAllowedOrigin } from "./origin";
 import { jsonError, jsonRpcError, overLimit, sessionNotFound } from "./responses";
 import { randomSessionId, signSessionId, verifySessionId } from "./session-id";
@@ -42,6 +42,8 @@ type GuardedContext = ExecutionContext & { props: unknown; auth?: OAuthResourceA
 export type AgentTransport = "streamable-http" | "sse";
 
 const SESSION_HEADER = "mcp-session-id";
+/** How many messages one JSON-RPC batch may hold. */
+export const MAX_BATCH_MESSAGES = 20;
 /** Protocol versions that still had JSON-RPC batches (removed in 2025-06-18). */
 const BATCH_VERSIONS = new Set(["2024-11-05", "2025-03-26"]);
 /**
@@ -90,6 +92,8 @@ export function guardMcp(transport: AgentTransport, agentLane: (config: Config) 
 
 			const body = await readBody(request);
 			if (body === TOO_LARGE) return jsonRpcError(413, -32600, `Request body too large. Maximum size is ${MAX_BODY_BYTES} bytes.`);
+			if (body !== null && nestsDeeperThan(body, MAX_JSON_DEPTH))
+				return jsonRpcError(400, -32600, `Invalid request: the body nests deeper than ${MAX_JSON_DEPTH} levels.`);
 			const peeked = peekMessages(body);
 			// Every lane answers a body that is not JSON the same way (McpAgent's SSE transport would
 			// fail on it with an uncaught error, and the era of such a request cannot be told).
@@ -152,7 +156,18 @@ export function guardMcp(transport: AgentTransport, agentLane: (config: Config) 
 			const sessionProps: SessionProps = { v: 2, grant };
 			ctx.props = sessionProps;
 			return transport === "streamable-http"
-				? agentStreamableHttp({ request, url, headers, forward, config, grant, env, ctx, handler: agentLane(config) })
+				? agentStreamableHttp({
+						request,
+						url,
+						headers,
+						forward,
+						config,
+						grant,
+						env,
+						ctx,
+						handler: agentLane(config),
+						initializes: peeked.messages.some((message) => message.method === "initialize"),
+					})
 				: agentSse({ request, url, forward, config, grant, env, ctx, handler: agentLane(config), peeked });
 		},
 	};
@@ -199,6 +214,11 @@ function checkLegacyProtocol(request: Request, peeked: PeekedBody): Response | n
 			`JSON-RPC batches are not supported in MCP protocol version ${version.slice(0, 40)}: send one message per request.`,
 		);
 	}
+	// Each message of a batch costs the session's Durable Object storage (agents keeps every
+	// answer for resumption), counted or not: a batch is bounded like a body.
+	if (Array.isArray(peeked.parsed) && peeked.parsed.length > MAX_BATCH_MESSAGES) {
+		return jsonRpcError(400, -32600, `A JSON-RPC batch may hold at most ${MAX_BATCH_MESSAGES} messages.`);
+	}
 	return null;
 }
 
@@ -213,16 +233,17 @@ interface AgentCall {
 	handler: Handler;
 }
 
-async function agentStreamableHttp(call: AgentCall & { headers: Headers }): Promise<Response> {
-	const { request, url, headers, forward, config, grant, env, ctx, handler } = call;
+async function agentStreamableHttp(call: AgentCall & { headers: Headers; initializes: boolean }): Promise<Response> {
+	const { request, url, headers, forward, config, grant, env, ctx, handler, initializes } = call;
 	const presented = request.headers.get(SESSION_HEADER);
 	let reservation: string | null = null;
 	if (presented !== null) {
 		const sessionId = await verifySessionId(config.sessionSecret, grant, presented);
 		if (!sessionId) return sessionNotFound();
 		headers.set(SESSION_HEADER, sessionId);
-	} else if (request.method === "POST") {
-		// A new session (initialize): take a place among the grant's open sessions first.
+	} else if (request.method === "POST" && initializes) {
+		// A new session: take a place among the grant's open sessions first. (Any other POST
+		// without a session id is refused by the transport: it takes no place and writes nothing.)
 		const reserved = await grantStore(env, config.jurisdiction, grant).reserveSession(config.maxSessionsPerGrant);
 		if (!reserved.ok) return tooManySessions(config, reserved.retryAfterSeconds);
 		reservation = reserved.reservation;

@@ -19,6 +19,31 @@ export interface PeekedBody {
 	batch: boolean;
 }
 
+/**
+ * How deeply a body may nest arrays and objects. MCP messages need a handful of levels (a tool's
+ * arguments, an elicitation form); past this, the SDKs' and the runtime's recursive walks
+ * (JSON.stringify, structured clone between the Worker and a Durable Object) overflow the stack,
+ * an uncaught RangeError, so such a body is refused before any lane sees it.
+ */
+export const MAX_JSON_DEPTH = 64;
+
+/** Whether `text` nests arrays and objects deeper than `limit` (strings skipped; one pass). */
+export function nestsDeeperThan(text: string, limit: number): boolean {
+	let depth = 0;
+	let inString = false;
+	for (let i = 0; i < text.length; i++) {
+		const char = text.charCodeAt(i);
+		if (inString) {
+			if (char === 0x5c /* \ */) i++;
+			else if (char === 0x22 /* " */) inString = false;
+		} else if (char === 0x22) inString = true;
+		else if (char === 0x7b /* { */ || char === 0x5b /* [ */) {
+			if (++depth > limit) return true;
+		} else if (char === 0x7d /* } */ || char === 0x5d /* ] */) depth--;
+	}
+	return false;
+}
+
 export function peekMessages(body: string | null): PeekedBody {
 	if (body === null) return { parsed: undefined, messages: [], batch: false };
 	try {

@@ -90,6 +90,8 @@ export type SessionProps = z.infer<typeof SessionPropsSchema>;
 
 /** How many GitHub responses a session keeps for conditional requests. */
 const CACHE_ENTRIES = 200;
+/** Resource subscriptions a session may hold (each an issue it watches, or the counter). */
+export const MAX_SUBSCRIPTIONS = 50;
 /** Activity is written down at most this often (it only moves the idle deadline). */
 const ACTIVITY_WRITE_MS = 60 * 60 * 1000;
 /** The session tells its grant it is in use at most this often (the open-sessions limit). */
@@ -356,7 +358,7 @@ export class GitHubMcpAgent extends McpAgent<Env, SessionState, SessionProps> {
 		});
 	}
 
-	/** The resource URIs this session subscribed to (resources/subscribe), kept in its storage. */
+	/** The resource URIs this session subscribed to (resources/subscribe, at most MAX_SUBSCRIPTIONS), kept in its storage. */
 	#subscriptions = new Set<string>();
 
 	async #restoreSubscriptions(): Promise<void> {
@@ -369,12 +371,22 @@ export class GitHubMcpAgent extends McpAgent<Env, SessionState, SessionProps> {
 			);
 		server.setRequestHandler(SubscribeRequestSchema, async (request) => {
 			if (!known(request.params.uri)) throw new McpError(ErrorCode.InvalidParams, `Resource ${request.params.uri.slice(0, 200)} not found`);
+			if (this.#subscriptions.has(request.params.uri)) return {};
+			// Bounded: the set is rewritten whole on every change, and a client could name any
+			// number of issues.
+			if (this.#subscriptions.size >= MAX_SUBSCRIPTIONS) {
+				throw new McpError(
+					ErrorCode.InvalidRequest,
+					`This session already has ${MAX_SUBSCRIPTIONS} resource subscriptions: unsubscribe from one first.`,
+				);
+			}
 			this.#subscriptions.add(request.params.uri);
 			await this.ctx.storage.put("subscriptions", [...this.#subscriptions]);
 			return {};
 		});
 		server.setRequestHandler(UnsubscribeRequestSchema, async (request) => {
-			this.#subscriptions.delete(request.params.uri);
+			// Nothing to write for a URI this session never subscribed to.
+			if (!this.#subscriptions.delete(request.params.uri)) return {};
 			await this.ctx.storage.put("subscriptions", [...this.#subscriptions]);
 			return {};
 		});
