@@ -79,9 +79,14 @@ export default defineConfig({
 								// The write tools are limited to members of octo-org (octocat is one; hubot is not).
 								ALLOWED_GITHUB_ORGS: "octo-org",
 							},
-							// A tool-call limit small and short enough to exhaust and outlast in a test
-							// (test/worker/limits.test.ts swaps it in for TOOL_CALL_RATE_LIMITER).
-							ratelimits: { TEST_TOOL_CALL_RATE_LIMITER: { namespace_id: "7299", simple: { limit: 3, period: 10 } } },
+							ratelimits: {
+								// A limit small and short enough to exhaust and outlast in a test
+								// (test/worker/limits.test.ts swaps it in for TOOL_CALL_RATE_LIMITER).
+								TEST_TOOL_CALL_RATE_LIMITER: { namespace_id: "7299", simple: { limit: 3, period: 10 } },
+								// The real one, raised: the files run in parallel and several sign in as
+								// octocat, so wrangler.jsonc's 120 a minute would be shared between them.
+								TOOL_CALL_RATE_LIMITER: { namespace_id: "7202", simple: { limit: 10_000, period: 60 } },
+							},
 						});
 					}),
 				],

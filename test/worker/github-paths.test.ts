@@ -20,7 +20,7 @@ import { resultText } from "../support/mcp-wire";
 import { githubRequests, githubWrites, mintGithubToken } from "../support/standin";
 import { exampleArguments } from "../support/tool-examples";
 import { grantProps, OCTOCAT } from "../support/users";
-import { acceptAsShown, connect, issueToken, LANES, standIn } from "./harness";
+import { acceptAsShown, connect, issueToken, LANES, newUser, standIn } from "./harness";
 
 // Several tests loop over real MCP round trips, which slow down when other test files run alongside.
 vi.setConfig({ testTimeout: 30_000 });
@@ -361,8 +361,10 @@ describe.each(LANES)("the attack class at the tool level, both defences in place
 	it.each(POSITIONS.map(({ tool, key }) => [tool.name, key, tool] as const))(
 		"%s, argument %s: nothing reaches any endpoint but the intended one, and nothing is written",
 		async (name, key, tool) => {
-			const githubToken = await mintGithubToken(standIn().baseUrl, "octocat");
-			const client = await connect(lane, await issueToken(grantProps(OCTOCAT, { accessToken: githubToken, scopes: ["repo"] })), {
+			// A user of this test's own (the per-user limit counts every call), allowed to write.
+			const user = await newUser({ orgs: ["octo-org"] });
+			const githubToken = await mintGithubToken(standIn().baseUrl, user.login);
+			const client = await connect(lane, await issueToken(grantProps(user, { accessToken: githubToken, scopes: ["repo"] })), {
 				elicit: acceptAsShown,
 			});
 			const repo = `scratch-attack-${lane}-${name.replace(/_/g, "-")}-${key}`;

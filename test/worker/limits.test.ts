@@ -169,6 +169,32 @@ describe("tool calls per user (TOOL_CALL_RATE_LIMITER)", () => {
 		for (const lane of lanes) await lane.close();
 	});
 
+	it("new sessions and subscriptions count too: a loop of initialize and DELETE is bounded", { timeout: 60_000 }, async () => {
+		const send = workerSend({ TOOL_CALL_RATE_LIMITER: testLimiter });
+		const token = (await grantOf(await newUser())).accessToken;
+		const replyOf = async (response: Response): Promise<LaneReply> => ({
+			status: response.status,
+			headers: response.headers,
+			body: await response.text(),
+		});
+
+		await atWindowStart();
+		const lane = await openRawLane("legacy-mcp", { send, origin: ORIGIN, token }); // initialize: 1
+		expect((await lane.request("resources/subscribe", { uri: "counter://session" })).message?.result).toEqual({}); // 2
+		expect((await lane.request("resources/unsubscribe", { uri: "counter://session" })).message?.result).toEqual({}); // 3
+		const initialize = await send(
+			new Request(new URL("/mcp", ORIGIN), { method: "POST", headers: legacyHeaders(token), body: initializeBody() }),
+		);
+		expectOverLimit(await replyOf(initialize), "TOOL_CALL_RATE_LIMITER");
+		const sse = await send(
+			new Request(new URL("/sse", ORIGIN), { headers: { Authorization: `Bearer ${token}`, Accept: "text/event-stream" } }),
+		);
+		expectOverLimit(await replyOf(sse), "TOOL_CALL_RATE_LIMITER");
+		// The open session still answers what is not counted.
+		expect((await lane.request("tools/list")).message?.result?.tools).toBeDefined();
+		await lane.close();
+	});
+
 	it("one user over the limit does not limit another", async () => {
 		const send = workerSend({ TOOL_CALL_RATE_LIMITER: testLimiter });
 		const limited = await openRawLane("modern", { send, origin: ORIGIN, token: (await grantOf(await newUser())).accessToken });

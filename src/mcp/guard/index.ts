@@ -48,10 +48,19 @@ export const MAX_BATCH_MESSAGES = 20;
 const BATCH_VERSIONS = new Set(["2024-11-05", "2025-03-26"]);
 /**
  * What the per-user limit (TOOL_CALL_RATE_LIMITER) counts: the requests that do work for the user,
- * reaching GitHub or the user's storage. Listing, discovery and prompts/get read only this server's
- * own definitions.
+ * reaching GitHub or storing something: tool calls, resource reads, completions, subscriptions and
+ * new sessions (each a Durable Object with storage until it idles out; with DELETE, the cap of open
+ * sessions alone would not bound how fast they are made). Listing, discovery and prompts/get read
+ * only this server's own definitions.
  */
-const LIMITED_METHODS = new Set(["tools/call", "resources/read", "completion/complete"]);
+const LIMITED_METHODS = new Set([
+	"tools/call",
+	"resources/read",
+	"completion/complete",
+	"resources/subscribe",
+	"resources/unsubscribe",
+	"initialize",
+]);
 /** What the tool-call limit's period is (wrangler.jsonc, TOOL_CALL_RATE_LIMITER). */
 const TOOL_CALL_PERIOD_SECONDS = 60;
 
@@ -114,17 +123,19 @@ export function guardMcp(transport: AgentTransport, agentLane: (config: Config) 
 					return insufficientScope(auth, normalizeScopes([...auth.scope, needed]), `The ${needed} scope is needed for this tool.`);
 				}
 			}
-			// Every message that does work for the user is counted (tool calls, and the resource reads
-			// and completions that reach GitHub or the user's storage), also each one of a batch
-			// (2025-03-26 and earlier): counting the request instead would let a batch run any number.
-			for (const _message of peeked.messages.filter(
-				(message) => typeof message.method === "string" && LIMITED_METHODS.has(message.method),
-			)) {
+			// Every message that does work for the user is counted (LIMITED_METHODS), also each one of
+			// a batch (2025-03-26 and earlier): counting the request instead would let a batch run any
+			// number. A new SSE stream (GET /sse) opens a session, as an initialize does.
+			const opensSseSession = transport === "sse" && request.method === "GET" && !url.searchParams.has("sessionId");
+			const counted =
+				peeked.messages.filter((message) => typeof message.method === "string" && LIMITED_METHODS.has(message.method)).length +
+				(opensSseSession ? 1 : 0);
+			for (let i = 0; i < counted; i++) {
 				const outcome = await env.TOOL_CALL_RATE_LIMITER.limit({ key: `user:${grant.userId}` });
 				if (!outcome.success) {
 					return overLimit(
 						"TOOL_CALL_RATE_LIMITER",
-						"Too many calls: this account's limit per minute (tool calls, resource reads and completions) is reached. Wait a minute and try again.",
+						"Too many calls: this account's limit per minute (tool calls, resource reads, completions, subscriptions and new sessions) is reached. Wait a minute and try again.",
 						TOOL_CALL_PERIOD_SECONDS,
 					);
 				}
