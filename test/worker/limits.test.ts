@@ -193,6 +193,14 @@ describe("tool calls per user (TOOL_CALL_RATE_LIMITER)", () => {
 		// The open session still answers what is not counted.
 		expect((await lane.request("tools/list")).message?.result?.tools).toBeDefined();
 		await lane.close();
+
+		// 2026-07-28: a subscriptions/listen stream counts like a subscription.
+		const modern = await openRawLane("modern", { send, origin: ORIGIN, token: (await grantOf(await newUser())).accessToken });
+		for (let call = 1; call <= TEST_LIMIT; call++)
+			expect((await modern.request("tools/call", { name: "add", arguments: { a: 1, b: 1 } })).status).toBe(200);
+		const listen = await modern.request("subscriptions/listen", { notifications: { toolsListChanged: true } });
+		expectOverLimit(listen, "TOOL_CALL_RATE_LIMITER");
+		await modern.close();
 	});
 
 	it("one user over the limit does not limit another", async () => {

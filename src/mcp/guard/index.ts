@@ -48,8 +48,8 @@ export const MAX_BATCH_MESSAGES = 20;
 const BATCH_VERSIONS = new Set(["2024-11-05", "2025-03-26"]);
 /**
  * What the per-user limit (TOOL_CALL_RATE_LIMITER) counts: the requests that do work for the user,
- * reaching GitHub or storing something: tool calls, resource reads, completions, subscriptions and
- * new sessions (each a Durable Object with storage until it idles out; with DELETE, the cap of open
+ * reaching GitHub or storing something: tool calls, resource reads, completions, subscriptions, listen
+ * streams and new sessions (each a Durable Object with storage until it idles out; with DELETE, the cap of open
  * sessions alone would not bound how fast they are made). Listing, discovery and prompts/get read
  * only this server's own definitions.
  */
@@ -60,6 +60,9 @@ const LIMITED_METHODS = new Set([
 	"resources/subscribe",
 	"resources/unsubscribe",
 	"initialize",
+	// 2026-07-28: a stream held open for change notifications (the SDK caps them per isolate, for
+	// all users together).
+	"subscriptions/listen",
 ]);
 /** What the tool-call limit's period is (wrangler.jsonc, TOOL_CALL_RATE_LIMITER). */
 const TOOL_CALL_PERIOD_SECONDS = 60;
