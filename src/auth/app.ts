@@ -201,12 +201,21 @@ app.get("/callback", async (c) => {
 	return new Response(null, { status: 302, headers: upstream.headers });
 });
 
+function isTrustedErrorRedirect(target: string): boolean {
+	const check = checkRedirectUri(target);
+	return check.ok && check.kind !== "web";
+}
+
 app.notFound((c) => renderErrorPage(c, new AppError(404, "There is nothing at this address.", "not found", "Not found")));
 
 app.onError((error, c) => {
 	if (error instanceof AuthorizationError) {
-		// Safe to redirect only when the library validated the client and its redirect URI.
-		if (error.redirectTo) return c.redirect(error.redirectTo, 302);
+		// The library redirects an error once it has matched the client and its redirect URI. That
+		// URI is the client's own claim (dynamic registration, a metadata document anyone can
+		// publish), and this happens before the user has seen anything: an automatic redirect to it
+		// would make this server an open redirector (RFC 9700 §4.11.1). Only loopback and app
+		// (private-use) URIs that pass this server's own rule get the error; others an error page.
+		if (error.redirectTo && isTrustedErrorRedirect(error.redirectTo)) return c.redirect(error.redirectTo, 302);
 		return renderErrorPage(
 			c,
 			new AppError(400, asSentence(error.description), `authorization error ${error.code}`, "This sign-in link cannot be used"),

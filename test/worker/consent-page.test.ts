@@ -220,6 +220,36 @@ describe("consent page: a Client ID Metadata Document client", () => {
 		expect(text).toMatch(/could not be verified|cannot be used/);
 	});
 
+	// Regression: the library redirects a request it finds invalid (here: no PKCE) to the client's
+	// redirect URI before this server's own rule was asked, so a metadata document listing an OS
+	// handler scheme got an automatic 302 to it, with no page shown.
+	it.each([["search-ms:query=x&crumb=location:%5C%5Cevil%5Cs"], ["ms-msdt:/id PCWDiagnostic"], ["https://cimd-evil.example.net/land"]])(
+		"a request the library refuses never redirects to a redirect URI this server would not use, nor to any https one (%s)",
+		async (redirectUri) => {
+			const clientId = "https://cimd-redirect.example.net/client.json";
+			serveDocuments({ [clientId]: () => Response.json(metadataDocument(clientId, { redirect_uris: [redirectUri] })) });
+			const cimd = new OAuthFlow({ origin: ORIGIN, send, redirectUri });
+			const url = cimd.authorizeUrl(clientId, { verifier: "x".repeat(43), challenge: "y".repeat(43) });
+			url.searchParams.delete("code_challenge");
+			url.searchParams.delete("code_challenge_method");
+			const response = await cimd.request(url);
+			expect(response.status).toBe(400);
+			expect(response.headers.get("Location")).toBeNull();
+		},
+	);
+
+	it("a request the library refuses still redirects its error to a loopback redirect URI", async () => {
+		const clientId = "https://cimd-loopback.example.net/client.json";
+		serveDocuments({ [clientId]: () => Response.json(metadataDocument(clientId)) });
+		const cimd = new OAuthFlow({ origin: ORIGIN, send, redirectUri: CIMD_REDIRECT });
+		const url = cimd.authorizeUrl(clientId, { verifier: "x".repeat(43), challenge: "y".repeat(43) }, { response_type: "token" });
+		const response = await cimd.request(url);
+		expect(response.status).toBe(302);
+		const location = new URL(response.headers.get("Location") ?? "");
+		expect(`${location.origin}${location.pathname}`).toBe(CIMD_REDIRECT);
+		expect(location.searchParams.get("error")).toBe("unsupported_response_type");
+	});
+
 	it("a document whose only redirect URI uses a refused scheme cannot be used, with an error page", async () => {
 		const clientId = "https://cimd-about.example.net/client.json";
 		serveDocuments({ [clientId]: () => Response.json(metadataDocument(clientId, { redirect_uris: ["about:blank"] })) });
