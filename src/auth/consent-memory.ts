@@ -23,10 +23,13 @@
  *    the user gets an error page: they never saw a consent page for that account.
  *
  * Revoking a client on /connections must not let it come straight back through a remembered
- * approval (possibly in another browser), so a revocation leaves a marker in KV that disables the
- * user's remembered approvals for that client until they approve it again on the consent page:
- * `consent-revoked:<userId>:<sha256(clientId)>`, expiring with the longest approval
- * (REMEMBER_SECONDS). Forgetting on /connections clears this browser's approvals and hint.
+ * approval (possibly in another browser), nor through one made before the revocation once the
+ * user approves the client again somewhere. So approvals are written for a subject that names the
+ * user's current "approval epoch" for that client, and a revocation moves to the next epoch:
+ * every approval made before it, in any browser, stops matching for good, and a new approval is
+ * made for the new epoch. `consent-epoch:<userId>:<sha256(clientId)>` in KV, kept as long as the
+ * longest approval (REMEMBER_SECONDS) after its last change; without one the epoch is 0 and the
+ * subject is the plain user id. Forgetting on /connections clears this browser's approvals and hint.
  */
 import type { AuthRequest, OAuthHelpers } from "@cloudflare/workers-oauth-provider";
 import type { Context } from "hono";
@@ -62,8 +65,23 @@ export async function hintedUser(c: Context, sessionSecret: string): Promise<str
 	}
 }
 
-function revokedKey(userId: string, clientIdHash: string): string {
-	return `consent-revoked:${userId}:${clientIdHash}`;
+function epochKey(userId: string, clientIdHash: string): string {
+	return `consent-epoch:${userId}:${clientIdHash}`;
+}
+
+async function currentEpoch(kv: KVNamespace, userId: string, clientId: string): Promise<number> {
+	const hash = await hashClientId(clientId);
+	const stored = Number(await kv.get(epochKey(userId, hash)));
+	if (Number.isSafeInteger(stored) && stored > 0) return stored;
+	// 0.2's first form of a revocation (a marker until the next approval): approvals made before
+	// it were made for the plain user id, epoch 0, so it counts as one revocation.
+	return (await kv.get(`consent-revoked:${userId}:${hash}`)) === null ? 0 : 1;
+}
+
+/** The subject approvals of `userId` for `clientId` are made for, in the current epoch. */
+async function approvalSubject(kv: KVNamespace, userId: string, clientId: string): Promise<string> {
+	const epoch = await currentEpoch(kv, userId, clientId);
+	return epoch === 0 ? userId : `${userId}#${epoch}`;
 }
 
 async function hashClientId(clientId: string): Promise<string> {
@@ -80,14 +98,14 @@ export async function isRemembered(
 	sessionSecret: string,
 ): Promise<boolean> {
 	const secret = await consentMemorySecret(sessionSecret);
-	if (!(await oauth.isConsentRemembered(request, authRequest, { secret, subject: userId }))) return false;
-	// A revoked client asks again, whatever any browser remembers.
-	return (await kv.get(revokedKey(userId, await hashClientId(authRequest.clientId)))) === null;
+	// Only approvals made since the client was last revoked match (see the epoch, above).
+	const subject = await approvalSubject(kv, userId, authRequest.clientId);
+	return oauth.isConsentRemembered(request, authRequest, { secret, subject });
 }
 
 /**
  * The Set-Cookie lines that remember `approved` for `userId` in this browser: the library's
- * approvals cookie (existing approvals kept) and the hint. Clears a revocation marker.
+ * approvals cookie (existing approvals kept) and the hint; made for the current epoch.
  */
 export async function rememberApproval(
 	oauth: OAuthHelpers,
@@ -107,9 +125,8 @@ export async function rememberApproval(
 	const carrier = new Request(request.url, { headers: { Cookie: cookies } });
 	const remembered = await oauth.approveConsent(carrier, consent.handle, {
 		scope: approved.scope,
-		remember: { secret, subject: userId, maxAgeSeconds: REMEMBER_SECONDS },
+		remember: { secret, subject: await approvalSubject(kv, userId, approved.clientId), maxAgeSeconds: REMEMBER_SECONDS },
 	});
-	await kv.delete(revokedKey(userId, await hashClientId(approved.clientId)));
 	const hint = await generateSignedCookie(HINT_COOKIE, JSON.stringify({ v: 1, sub: userId }), secret, {
 		...HINT_OPTIONS,
 		maxAge: REMEMBER_SECONDS,
@@ -117,9 +134,10 @@ export async function rememberApproval(
 	return [...remembered.headers.getSetCookie().filter((line) => line.startsWith(`${APPROVALS_COOKIE}=`)), hint];
 }
 
-/** A client was revoked: no remembered approval of this user lets it skip the consent page. */
+/** A client was revoked: no approval this user remembered for it so far lets it skip the consent page again. */
 export async function forgetClient(kv: KVNamespace, userId: string, clientId: string): Promise<void> {
-	await kv.put(revokedKey(userId, await hashClientId(clientId)), String(Date.now()), { expirationTtl: REMEMBER_SECONDS });
+	const next = (await currentEpoch(kv, userId, clientId)) + 1;
+	await kv.put(epochKey(userId, await hashClientId(clientId)), String(next), { expirationTtl: REMEMBER_SECONDS });
 }
 
 /** Set-Cookie lines that clear the hint. */

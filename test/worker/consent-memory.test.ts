@@ -127,7 +127,7 @@ describe("remembered consent", () => {
 		expect((await authorize(jar, clientId)).response.status).toBe(200);
 	});
 
-	it("revoking the client on /connections makes it ask again, even where its approval is still remembered", async () => {
+	it("revoking the client on /connections makes it ask again, even where its approval is still remembered, and approving it again elsewhere does not revive that approval", async () => {
 		const { jar, clientId } = await rememberedOnce();
 		const remembered = jar.header();
 		const grant = (await flow.signIn({ clientId })).accessToken.split(":")[1] ?? "";
@@ -142,5 +142,9 @@ describe("remembered consent", () => {
 		const again = new CookieJar();
 		await flow.signIn({ clientId, jar: again, consentFields: { remember: "1" } });
 		expect(skipped((await authorize(again, clientId)).response)).toBe(true);
+		// Regression: the re-approval lifted the revocation for every browser, so the approval
+		// remembered before it (possibly for more scopes) skipped the page again.
+		const old = await flow.request(flow.authorizeUrl(clientId, await createPkce()), { headers: { Cookie: remembered } });
+		expect(old.status).toBe(200);
 	});
 });
