@@ -15,9 +15,30 @@ const MAX_REGISTRATION_BYTES = 64 * 1024;
 /** The limit's period (wrangler.jsonc, REGISTRATION_RATE_LIMITER). */
 const PERIOD_SECONDS = 60;
 
+/**
+ * Whose registrations count together: an IPv4 address, or an IPv6 address's /64 (one subscriber
+ * commonly holds a whole /64, so counting single IPv6 addresses would give one client 2^64 limits).
+ */
+export function registrationLimitKey(address: string | null): string {
+	if (address === null) return "register:unknown";
+	if (!address.includes(":")) return `register:${address}`;
+	let host: string;
+	try {
+		// The URL parser validates the address and writes it canonically (lower case, hex groups).
+		host = new URL(`http://[${address}]/`).hostname.slice(1, -1);
+	} catch {
+		return `register:${address.slice(0, 64)}`;
+	}
+	const [head = "", tail] = host.split("::");
+	const before = head ? head.split(":") : [];
+	const after = tail ? tail.split(":") : [];
+	const groups = tail === undefined ? before : [...before, ...Array<string>(8 - before.length - after.length).fill("0"), ...after];
+	return `register:${groups.slice(0, 4).join(":")}::/64`;
+}
+
 export async function prepareRegistration(request: Request, env: Env): Promise<Request | Response> {
-	const ip = request.headers.get("CF-Connecting-IP") ?? "unknown";
-	const { success } = await env.REGISTRATION_RATE_LIMITER.limit({ key: `register:${ip}` });
+	const key = registrationLimitKey(request.headers.get("CF-Connecting-IP"));
+	const { success } = await env.REGISTRATION_RATE_LIMITER.limit({ key });
 	if (!success) {
 		return Response.json(
 			{ error: "temporarily_unavailable", error_description: "Too many client registrations from this address. Try again in a minute." },

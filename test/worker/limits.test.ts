@@ -308,4 +308,32 @@ describe("client registrations per address (REGISTRATION_RATE_LIMITER)", () => {
 		expect(await countKeys(env.OAUTH_KV, "client:")).toBe(clients);
 		await new OAuthFlow({ origin: ORIGIN, send: fromAddress(workerSend(), testAddress()) }).register();
 	});
+
+	it("IPv6 addresses count by their /64: ten registrations from ten addresses of one /64 use it up", async () => {
+		// testAddress() is 2001:db8:a:b:c:d::1; its /64 is 2001:db8:a:b::/64.
+		const prefix = testAddress().split(":").slice(0, 4);
+		const inPrefix = (i: number) => {
+			const spellings = [
+				`${prefix.join(":")}:${i.toString(16)}::1`,
+				`${prefix.join(":").toUpperCase()}:0:0:${i.toString(16)}:2`,
+				`${prefix.join(":")}::${i.toString(16)}`,
+			];
+			return spellings[i % spellings.length] ?? "";
+		};
+		for (let i = 1; i <= 10; i++) await new OAuthFlow({ origin: ORIGIN, send: fromAddress(workerSend(), inPrefix(i)) }).register();
+		const refused = await fromAddress(
+			workerSend(),
+			inPrefix(11),
+		)(
+			new Request(new URL("/register", ORIGIN), {
+				method: "POST",
+				headers: { "Content-Type": "application/json" },
+				body: JSON.stringify({ client_name: "same /64", redirect_uris: ["http://127.0.0.1:1/cb"], token_endpoint_auth_method: "none" }),
+			}),
+		);
+		expect(refused.status).toBe(429);
+		// Another /64 of the same /48 still registers.
+		const neighbour = [...prefix.slice(0, 3), ((Number.parseInt(prefix[3] ?? "0", 16) + 1) % 0x10000).toString(16)].join(":");
+		await new OAuthFlow({ origin: ORIGIN, send: fromAddress(workerSend(), `${neighbour}::1`) }).register();
+	});
 });
