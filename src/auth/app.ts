@@ -184,14 +184,29 @@ app.get("/callback", async (c) => {
 	}
 	// Encrypted at rest by the library; the upstream tokens never leave the server.
 	const props: GrantProps = { v: 2, user, upstream: tokens, signedInAt: Date.now() };
-	const { redirectTo } = await oauth.completeAuthorization({
-		request: upstream.request,
-		// The provider's stable id, never the login: logins can be renamed and then claimed by someone else.
-		userId: user.id,
-		metadata: { login: user.login },
-		scope: upstream.request.scope,
-		props,
-	});
+	const { redirectTo } = await oauth
+		.completeAuthorization({
+			request: upstream.request,
+			// The provider's stable id, never the login: logins can be renamed and then claimed by someone else.
+			userId: user.id,
+			metadata: { login: user.login },
+			scope: upstream.request.scope,
+			props,
+		})
+		.catch((error: unknown) => {
+			// The library checks the client and its redirect URI again, and throws a plain Error when
+			// they changed since consent (a metadata document edited, a client deleted): nothing is
+			// stored, and that is the client's doing, not a server failure.
+			if (error instanceof Error && !(error instanceof AuthorizationError) && /redirect uri/i.test(error.message)) {
+				throw new AppError(
+					400,
+					"This app changed its registration during sign-in: the address it asked to return to is no longer listed. Nothing was connected. Start again from your MCP client.",
+					"client or redirect URI gone at completion",
+					"This sign-in link cannot be used",
+				);
+			}
+			throw error;
+		});
 	if (data.data.remember) {
 		for (const line of await rememberApproval(oauth, c.env.OAUTH_KV, c.req.raw, upstream.request, user.id, config.sessionSecret)) {
 			upstream.headers.append("Set-Cookie", line);

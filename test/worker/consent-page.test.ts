@@ -7,8 +7,8 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { CLIENT_NAME_MAX } from "../../src/auth/display-text";
 import { visibleText } from "../support/forms";
-import { OAuthFlow } from "../support/oauth-flow";
-import { flow, ORIGIN, send } from "./harness";
+import { OAuthFlow, signInAtGithub } from "../support/oauth-flow";
+import { countKeys, flow, ORIGIN, send } from "./harness";
 
 /** The name as the consent page's heading shows it. */
 function headingName(page: string): string {
@@ -248,6 +248,26 @@ describe("consent page: a Client ID Metadata Document client", () => {
 		const location = new URL(response.headers.get("Location") ?? "");
 		expect(`${location.origin}${location.pathname}`).toBe(CIMD_REDIRECT);
 		expect(location.searchParams.get("error")).toBe("unsupported_response_type");
+	});
+
+	it("a document that drops its redirect URI during sign-in ends on an error page at /callback, never a 500 (regression)", async () => {
+		const clientId = "https://cimd-changes.example.net/client.json";
+		let redirectUris = [CIMD_REDIRECT];
+		serveDocuments({
+			[clientId]: () =>
+				Response.json(metadataDocument(clientId, { redirect_uris: redirectUris }), { headers: { "Cache-Control": "no-store" } }),
+		});
+		const cimd = new OAuthFlow({ origin: ORIGIN, send, redirectUri: CIMD_REDIRECT });
+		const step = await cimd.openConsent(clientId);
+		const approved = await cimd.submitConsent(step, "approve");
+		redirectUris = ["http://127.0.0.1:1/elsewhere"];
+		const grantsBefore = await countKeys("grant:");
+		const callback = await signInAtGithub(approved.headers.get("Location") ?? "", "octocat");
+		const finished = await cimd.finishCallback(callback, step.jar);
+		expect(finished.status).toBe(400);
+		expect(finished.headers.get("Location")).toBeNull();
+		expect(visibleText(await finished.text())).toContain("no longer listed");
+		expect(await countKeys("grant:")).toBe(grantsBefore);
 	});
 
 	it("a document whose only redirect URI uses a refused scheme cannot be used, with an error page", async () => {
