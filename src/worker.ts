@@ -6,7 +6,7 @@
  */
 
 import { endGrantState, grantExists, grantOfCredential } from "./auth/grants";
-import { recordRefreshTokenUse, refuseReusedRefreshToken } from "./auth/refresh-reuse";
+import { endGrantOfSupersededToken, recordRefreshTokenUse, refuseReusedRefreshToken } from "./auth/refresh-reuse";
 import { prepareRegistration } from "./auth/registration";
 import { withCanonicalAuthorizeResource, withCanonicalTokenResource } from "./auth/resource";
 import { boundedKv } from "./bounded-kv";
@@ -65,7 +65,11 @@ export async function handleRequest(request: Request, env: Env, ctx: ExecutionCo
 		const existed = named !== null && (await grantExists(requestEnv, named));
 		const response = await provider.fetch(withCanonicalTokenResource(request, form, url.origin) ?? request, requestEnv, ctx);
 		// Recorded before the client has the new tokens, so a replay can never race the record.
-		if (refreshToken && response.ok) await recordRefreshTokenUse(requestEnv, refreshToken);
+		if (refreshToken && response.ok) await recordRefreshTokenUse(requestEnv, refreshToken, await issuedRefreshToken(response));
+		if (refreshToken && response.status === 400) {
+			const ended = await endGrantOfSupersededToken(requestEnv, url.origin, refreshToken);
+			if (ended) return ended;
+		}
 		// The library ends grants by itself (RFC 7009 revocation of a refresh token, a reused
 		// authorization code) and knows nothing of what this server keeps per grant: when this
 		// request ended one, delete its MCP sessions' storage and its stored upstream tokens too.
@@ -73,6 +77,18 @@ export async function handleRequest(request: Request, env: Env, ctx: ExecutionCo
 		return response;
 	}
 	return provider.fetch(request, requestEnv, ctx);
+}
+
+/** The refresh token a successful /token answer hands out, if any. */
+async function issuedRefreshToken(response: Response): Promise<string | null> {
+	try {
+		const body: unknown = await response.clone().json();
+		return typeof body === "object" && body !== null && "refresh_token" in body && typeof body.refresh_token === "string"
+			? body.refresh_token
+			: null;
+	} catch {
+		return null;
+	}
 }
 
 function isForm(request: Request): boolean {

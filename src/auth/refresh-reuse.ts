@@ -7,8 +7,16 @@
  * user signs in again), unless it is an honest retry: the newest used token, again within a short
  * grace window.
  *
- * Storage: KV `refresh-used:<userId>:<grantId>` → { <sha256 of the token>: first use (epoch ms) },
- * the newest 20, expiring with the grant's refresh window.
+ * That grace is also a thief's window: a stolen token replayed within it is taken for the
+ * client's retry and rotates the grant, so the token the client holds is superseded without ever
+ * having been used. RFC 9700 §4.14.2: when both present tokens, one presents an invalidated one,
+ * and that is the breach. So every refresh token this server hands out in a refresh answer is
+ * remembered too, and one of them presented after the grant has rotated past it, never used, ends
+ * the grant as well.
+ *
+ * Storage: KV `refresh-used:<userId>:<grantId>` → { <sha256 of the token>: first use (epoch ms) }
+ * and `refresh-issued:<userId>:<grantId>` → { <sha256>: issued (epoch ms) }, the newest 20 of
+ * each, expiring with the grant's refresh window.
  */
 import { toHex } from "../encoding";
 import { endGrant, grantOfCredential } from "./grants";
@@ -27,6 +35,30 @@ async function hashOf(refreshToken: string): Promise<string> {
 
 function keyOf(grant: { userId: string; grantId: string }): string {
 	return `refresh-used:${grant.userId}:${grant.grantId}`;
+}
+
+function issuedKeyOf(grant: { userId: string; grantId: string }): string {
+	return `refresh-issued:${grant.userId}:${grant.grantId}`;
+}
+
+async function remember(env: Env, key: string, hash: string): Promise<void> {
+	const seen = (await env.OAUTH_KV.get<UsedTokens>(key, "json")) ?? {};
+	if (seen[hash] !== undefined) return;
+	seen[hash] = Date.now();
+	const newest = Object.entries(seen)
+		.sort((a, b) => b[1] - a[1])
+		.slice(0, KEEP);
+	await env.OAUTH_KV.put(key, JSON.stringify(Object.fromEntries(newest)), { expirationTtl: TTL_SECONDS });
+}
+
+function reuseAnswer(): Response {
+	return Response.json(
+		{
+			error: "invalid_grant",
+			error_description: "This refresh token was already used. The authorization has been revoked; sign in again.",
+		},
+		{ status: 400, headers: { "Cache-Control": "no-store" } },
+	);
 }
 
 /**
@@ -53,26 +85,43 @@ export async function refuseReusedRefreshToken(env: Env, origin: string, refresh
 	console.warn(JSON.stringify({ type: "refresh_token_reuse", userId: grant.userId, grantId: grant.grantId }));
 	await endGrant(env, origin, grant, "refresh_token_reuse");
 	await env.OAUTH_KV.delete(keyOf(grant));
-	return Response.json(
-		{
-			error: "invalid_grant",
-			error_description: "This refresh token was already used. The authorization has been revoked; sign in again.",
-		},
-		{ status: 400, headers: { "Cache-Control": "no-store" } },
-	);
+	await env.OAUTH_KV.delete(issuedKeyOf(grant));
+	return reuseAnswer();
 }
 
-/** After a successful refresh: remember that this token has been used. */
-export async function recordRefreshTokenUse(env: Env, refreshToken: string): Promise<void> {
+/**
+ * After a successful refresh: remember that this token has been used, and the token handed out
+ * in its place (`issued`, from the answer).
+ */
+export async function recordRefreshTokenUse(env: Env, refreshToken: string, issued: string | null): Promise<void> {
 	const grant = grantOfCredential(refreshToken);
 	if (!grant) return;
-	const key = keyOf(grant);
-	const used = (await env.OAUTH_KV.get<UsedTokens>(key, "json")) ?? {};
+	await remember(env, keyOf(grant), await hashOf(refreshToken));
+	if (issued && grantOfCredential(issued)?.grantId === grant.grantId) await remember(env, issuedKeyOf(grant), await hashOf(issued));
+}
+
+/**
+ * After the library refused a refresh: a token this server handed out, never used, that the grant
+ * has rotated past (neither its current nor its previous token) was superseded by someone else's
+ * refresh: end the grant. Anything else returns null (the library's answer stands).
+ */
+export async function endGrantOfSupersededToken(env: Env, origin: string, refreshToken: string): Promise<Response | null> {
+	const grant = grantOfCredential(refreshToken);
+	if (!grant) return null;
 	const hash = await hashOf(refreshToken);
-	if (used[hash] !== undefined) return;
-	used[hash] = Date.now();
-	const newest = Object.entries(used)
-		.sort((a, b) => b[1] - a[1])
-		.slice(0, KEEP);
-	await env.OAUTH_KV.put(key, JSON.stringify(Object.fromEntries(newest)), { expirationTtl: TTL_SECONDS });
+	const issued = (await env.OAUTH_KV.get<UsedTokens>(issuedKeyOf(grant), "json")) ?? {};
+	if (issued[hash] === undefined) return null;
+	const used = (await env.OAUTH_KV.get<UsedTokens>(keyOf(grant), "json")) ?? {};
+	if (used[hash] !== undefined) return null;
+	// The library's own record of the grant's tokens (SHA-256 hex, as here).
+	const record = await env.OAUTH_KV.get<{ refreshTokenId?: string; previousRefreshTokenId?: string }>(
+		`grant:${grant.userId}:${grant.grantId}`,
+		"json",
+	);
+	if (!record || record.refreshTokenId === hash || record.previousRefreshTokenId === hash) return null;
+	console.warn(JSON.stringify({ type: "refresh_token_reuse", reason: "superseded", userId: grant.userId, grantId: grant.grantId }));
+	await endGrant(env, origin, grant, "refresh_token_superseded");
+	await env.OAUTH_KV.delete(keyOf(grant));
+	await env.OAUTH_KV.delete(issuedKeyOf(grant));
+	return reuseAnswer();
 }

@@ -138,6 +138,32 @@ describe("refresh token reuse, end to end", () => {
 		await expectGrantEnded(third, session.clientId);
 	});
 
+	// Regression: a stolen token replayed within the grace window passed as the client's retry and
+	// rotated the grant; the client's own newer token was then merely refused, and the thief's
+	// tokens lived on.
+	it("regression: the client's token, superseded unused by a replay within the grace window, ends the grant when it comes back", async () => {
+		const logs = captureConsole();
+		const session = await flow.signIn();
+		const clients = await refreshed(session.clientId, session.refreshToken);
+		const thiefs = await refreshed(session.clientId, session.refreshToken);
+		expect(await laneStatuses(thiefs.access_token)).toEqual([200, 200, 200]);
+		const back = await flow.refresh(session.clientId, clients.refresh_token);
+		expect(back.status).toBe(400);
+		expect(await back.json()).toMatchObject({ error: "invalid_grant", error_description: expect.stringContaining("already used") });
+		await expectGrantEnded(thiefs, session.clientId);
+		expect(await env.OAUTH_KV.get(`refresh-issued:${grantKeyOf(thiefs.access_token)}`)).toBeNull();
+		expect(logs()).toContain('"reason":"superseded"');
+	});
+
+	it("the grant's current token presented by another client is refused, and the grant lives on", async () => {
+		const session = await flow.signIn();
+		const current = await refreshed(session.clientId, session.refreshToken);
+		const other = (await flow.register()).client_id;
+		expect((await flow.refresh(other, current.refresh_token)).status).toBe(400);
+		expect(await laneStatuses(current.access_token)).toEqual([200, 200, 200]);
+		await refreshed(session.clientId, current.refresh_token);
+	});
+
 	it.each([
 		["as sent", true, (token: string) => token],
 		["with its colons percent-encoded in the form", true, (token: string) => token],
