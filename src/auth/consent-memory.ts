@@ -69,8 +69,7 @@ function epochKey(userId: string, clientIdHash: string): string {
 	return `consent-epoch:${userId}:${clientIdHash}`;
 }
 
-async function currentEpoch(kv: KVNamespace, userId: string, clientId: string): Promise<number> {
-	const hash = await hashClientId(clientId);
+async function currentEpoch(kv: KVNamespace, userId: string, hash: string): Promise<number> {
 	const stored = Number(await kv.get(epochKey(userId, hash)));
 	if (Number.isSafeInteger(stored) && stored > 0) return stored;
 	// 0.2's first form of a revocation (a marker until the next approval): approvals made before
@@ -80,7 +79,7 @@ async function currentEpoch(kv: KVNamespace, userId: string, clientId: string): 
 
 /** The subject approvals of `userId` for `clientId` are made for, in the current epoch. */
 async function approvalSubject(kv: KVNamespace, userId: string, clientId: string): Promise<string> {
-	const epoch = await currentEpoch(kv, userId, clientId);
+	const epoch = await currentEpoch(kv, userId, await hashClientId(clientId));
 	return epoch === 0 ? userId : `${userId}#${epoch}`;
 }
 
@@ -136,8 +135,9 @@ export async function rememberApproval(
 
 /** A client was revoked: no approval this user remembered for it so far lets it skip the consent page again. */
 export async function forgetClient(kv: KVNamespace, userId: string, clientId: string): Promise<void> {
-	const next = (await currentEpoch(kv, userId, clientId)) + 1;
-	await kv.put(epochKey(userId, await hashClientId(clientId)), String(next), { expirationTtl: REMEMBER_SECONDS });
+	const hash = await hashClientId(clientId);
+	const next = (await currentEpoch(kv, userId, hash)) + 1;
+	await kv.put(epochKey(userId, hash), String(next), { expirationTtl: REMEMBER_SECONDS });
 }
 
 /** Set-Cookie lines that clear the hint. */

@@ -51,7 +51,17 @@ async function remember(env: Env, key: string, hash: string): Promise<void> {
 	await env.OAUTH_KV.put(key, JSON.stringify(Object.fromEntries(newest)), { expirationTtl: TTL_SECONDS });
 }
 
-function reuseAnswer(): Response {
+/** Ends the grant whose refresh token came back when it must not have, and answers that request. */
+async function endReusedGrant(
+	env: Env,
+	origin: string,
+	grant: { userId: string; grantId: string },
+	reason: "reuse" | "superseded",
+): Promise<Response> {
+	console.warn(JSON.stringify({ type: "refresh_token_reuse", reason, userId: grant.userId, grantId: grant.grantId }));
+	await endGrant(env, origin, grant, `refresh_token_${reason}`);
+	await env.OAUTH_KV.delete(keyOf(grant));
+	await env.OAUTH_KV.delete(issuedKeyOf(grant));
 	return Response.json(
 		{
 			error: "invalid_grant",
@@ -82,11 +92,7 @@ export async function refuseReusedRefreshToken(env: Env, origin: string, refresh
 	if (!grant) return null;
 	const used = (await env.OAUTH_KV.get<UsedTokens>(keyOf(grant), "json")) ?? {};
 	if (!isRefreshTokenReuse(used, await hashOf(refreshToken), Date.now())) return null;
-	console.warn(JSON.stringify({ type: "refresh_token_reuse", userId: grant.userId, grantId: grant.grantId }));
-	await endGrant(env, origin, grant, "refresh_token_reuse");
-	await env.OAUTH_KV.delete(keyOf(grant));
-	await env.OAUTH_KV.delete(issuedKeyOf(grant));
-	return reuseAnswer();
+	return endReusedGrant(env, origin, grant, "reuse");
 }
 
 /**
@@ -119,9 +125,5 @@ export async function endGrantOfSupersededToken(env: Env, origin: string, refres
 		"json",
 	);
 	if (!record || record.refreshTokenId === hash || record.previousRefreshTokenId === hash) return null;
-	console.warn(JSON.stringify({ type: "refresh_token_reuse", reason: "superseded", userId: grant.userId, grantId: grant.grantId }));
-	await endGrant(env, origin, grant, "refresh_token_superseded");
-	await env.OAUTH_KV.delete(keyOf(grant));
-	await env.OAUTH_KV.delete(issuedKeyOf(grant));
-	return reuseAnswer();
+	return endReusedGrant(env, origin, grant, "superseded");
 }
