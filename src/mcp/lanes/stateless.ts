@@ -47,8 +47,11 @@ const LANE_KEY = "mcpLaneRequest";
 /** The key of the confirmation form among a retried call's input responses. */
 const CONFIRM_KEY = "confirm";
 
-// The JSON Schemas of the definitions, built once per isolate: the SDK converts each schema object
-// to JSON Schema, and a schema object that stays the same can be converted once.
+// The schemas of the definitions, built once per isolate. The server is built per request, so the
+// SDK's own cache of each tool's JSON Schema lasts one request: every tools/call converted the
+// tool's input schema (to look for `x-mcp-header` declarations) and every tools/list all of them.
+// A definition's schema never changes, so its JSON Schema is converted once and reused, frozen so
+// that no request can change what the next one sees.
 const objectSchemas = new WeakMap<Shape, z.ZodObject>();
 function objectSchema(shape: Shape): z.ZodObject {
 	let schema = objectSchemas.get(shape);
@@ -57,6 +60,45 @@ function objectSchema(shape: Shape): z.ZodObject {
 		objectSchemas.set(shape, schema);
 	}
 	return schema;
+}
+
+type StandardJson = NonNullable<z.ZodObject["~standard"]["jsonSchema"]>;
+/** A tool's schema for the SDK: zod's own, with its JSON Schema converted once per target. */
+interface ToolSchema {
+	"~standard": z.ZodObject["~standard"] & { jsonSchema: StandardJson };
+}
+const toolSchemas = new WeakMap<Shape, ToolSchema>();
+function toolSchema(shape: Shape): ToolSchema {
+	let schema = toolSchemas.get(shape);
+	if (!schema) {
+		const standard = objectSchema(shape)["~standard"];
+		const converted = new Map<string, Record<string, unknown>>();
+		const once =
+			(io: "input" | "output"): StandardJson["input"] =>
+			(options) => {
+				const convert = () => standard.jsonSchema[io](options);
+				// The SDK asks with a target only; anything else is converted as asked, every time.
+				if (Object.keys(options).some((key) => key !== "target")) return convert();
+				const key = `${io} ${options.target}`;
+				let json = converted.get(key);
+				if (!json) {
+					json = deepFreeze(convert());
+					converted.set(key, json);
+				}
+				return json;
+			};
+		schema = { "~standard": { ...standard, jsonSchema: { input: once("input"), output: once("output") } } };
+		toolSchemas.set(shape, schema);
+	}
+	return schema;
+}
+
+function deepFreeze<T>(value: T): T {
+	if (typeof value === "object" && value !== null && !Object.isFrozen(value)) {
+		Object.freeze(value);
+		for (const child of Object.values(value)) deepFreeze(child);
+	}
+	return value;
 }
 
 const handler = createMcpHandler(
@@ -79,6 +121,8 @@ interface LaneRequest extends StatelessRequest {
 	listsTools: boolean;
 	/** The tool a tools/call names, when it is one of ours. */
 	calledTool: ToolDefinition | undefined;
+	/** A completion/complete: the only request whose completers read the caller. */
+	completes: boolean;
 }
 
 /** Serves one 2026-07-28 request (the guard has authenticated and checked it). */
@@ -91,20 +135,23 @@ export function serveStateless(request: Request, parsedBody: unknown, lane: Stat
 		scopes: [...lane.caller.scopes],
 		extra: { [LANE_KEY]: laneRequest },
 	};
-	const config = readConfig(lane.env);
+	const serve = () => handler.fetch(request, { authInfo, parsedBody });
+	if (!laneRequest.completes) return serve();
 	// Completers (completions.ts) read the caller from here: the SDK gives them no request context.
-	return withCompletionContext(contextFor(lane.caller, lane.env, config), () => handler.fetch(request, { authInfo, parsedBody }));
+	return withCompletionContext(contextFor(lane.caller, lane.env, readConfig(lane.env)), serve);
 }
 
-/** What the server built for this request needs: the tool list, one tool, or neither. */
-function whatItNeeds(body: unknown): Pick<LaneRequest, "listsTools" | "calledTool"> {
-	if (typeof body !== "object" || body === null || !("method" in body)) return { listsTools: false, calledTool: undefined };
-	if (body.method === "tools/list") return { listsTools: true, calledTool: undefined };
-	if (body.method !== "tools/call" || !("params" in body) || typeof body.params !== "object" || body.params === null) {
-		return { listsTools: false, calledTool: undefined };
-	}
+type Needs = Pick<LaneRequest, "listsTools" | "calledTool" | "completes">;
+
+/** What the server built for this request needs: the tool list, one tool, completers, or none. */
+function whatItNeeds(body: unknown): Needs {
+	const none: Needs = { listsTools: false, calledTool: undefined, completes: false };
+	if (typeof body !== "object" || body === null || !("method" in body)) return none;
+	if (body.method === "tools/list") return { ...none, listsTools: true };
+	if (body.method === "completion/complete") return { ...none, completes: true };
+	if (body.method !== "tools/call" || !("params" in body) || typeof body.params !== "object" || body.params === null) return none;
 	const name = "name" in body.params ? body.params.name : undefined;
-	return { listsTools: false, calledTool: typeof name === "string" ? toolByName(name) : undefined };
+	return { ...none, calledTool: typeof name === "string" ? toolByName(name) : undefined };
 }
 
 async function buildServer({ caller, env, listsTools, calledTool }: LaneRequest): Promise<McpServer> {
@@ -141,14 +188,17 @@ async function buildServer({ caller, env, listsTools, calledTool }: LaneRequest)
 			{
 				title: tool.title,
 				description: tool.description,
-				inputSchema: objectSchema(tool.input),
-				...(tool.output ? { outputSchema: objectSchema(tool.output) } : {}),
+				inputSchema: toolSchema(tool.input),
+				...(tool.output ? { outputSchema: toolSchema(tool.output) } : {}),
 				annotations: { title: tool.title, ...tool.annotations },
 			},
 			async (args: unknown, ctx: ServerContext) =>
 				callTool(tool, args as Infer<Shape>, contextFor(caller, env, config, ctx), invokeOptions),
 		);
 	}
+
+	// A call of one of our tools is answered by that tool alone.
+	if (calledTool) return server;
 
 	for (const resource of visibleResources(caller)) {
 		const metadata = { title: resource.title, description: resource.description, mimeType: resource.mimeType };
