@@ -12,11 +12,12 @@
 import { runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import { MAX_LISTEN_STREAMS_PER_USER } from "../../src/mcp/lanes/listen-streams";
 import type { GrantStore } from "../../src/state/grant-store";
 import { fromAddress, testAddress } from "../support/client-address";
 import { countKeys } from "../support/kv";
 import { type LaneReply, openRawLane, type RawLane, WIRE_LANES } from "../support/mcp-lanes";
-import { discard, initializeBody, legacyHeaders, readMessages } from "../support/mcp-wire";
+import { discard, initializeBody, legacyHeaders, modernRequest, readMessages } from "../support/mcp-wire";
 import { OAuthFlow } from "../support/oauth-flow";
 import { createStandInUser, mintGithubToken, type StandInUser } from "../support/standin";
 import { grantProps } from "../support/users";
@@ -47,6 +48,10 @@ async function atWindowStart(): Promise<void> {
 
 function counterOf(reply: LaneReply): unknown {
 	return (reply.message?.result?.structuredContent as { counter?: number } | undefined)?.counter;
+}
+
+async function replyOf(response: Response): Promise<LaneReply> {
+	return { status: response.status, headers: response.headers, body: await response.text() };
 }
 
 function expectOverLimit(reply: LaneReply, limit: string): number {
@@ -172,12 +177,6 @@ describe("tool calls per user (TOOL_CALL_RATE_LIMITER)", () => {
 	it("new sessions and subscriptions count too: a loop of initialize and DELETE is bounded", { timeout: 60_000 }, async () => {
 		const send = workerSend({ TOOL_CALL_RATE_LIMITER: testLimiter });
 		const token = (await grantOf(await newUser())).accessToken;
-		const replyOf = async (response: Response): Promise<LaneReply> => ({
-			status: response.status,
-			headers: response.headers,
-			body: await response.text(),
-		});
-
 		await atWindowStart();
 		const lane = await openRawLane("legacy-mcp", { send, origin: ORIGIN, token }); // initialize: 1
 		expect((await lane.request("resources/subscribe", { uri: "counter://session" })).message?.result).toEqual({}); // 2
@@ -212,6 +211,61 @@ describe("tool calls per user (TOOL_CALL_RATE_LIMITER)", () => {
 			refused = (await limited.request("tools/call", { name: "add", arguments: { a: 1, b: 1 } })).status === 429;
 		expect(refused).toBe(true);
 		expect((await other.request("tools/call", { name: "add", arguments: { a: 1, b: 1 } })).status).toBe(200);
+	});
+});
+
+describe("open subscriptions/listen streams per user (MAX_LISTEN_STREAMS_PER_USER)", () => {
+	const send = workerSend();
+
+	async function listen(accessToken: string, notifications: unknown = { toolsListChanged: true }): Promise<Response> {
+		const request = modernRequest("subscriptions/listen", { notifications });
+		return send(
+			new Request(new URL("/mcp", ORIGIN), {
+				method: "POST",
+				headers: { ...request.headers, Authorization: `Bearer ${accessToken}` },
+				body: request.body,
+			}),
+		);
+	}
+
+	function expectStream(response: Response): Response {
+		expect(response.status).toBe(200);
+		expect(response.headers.get("Content-Type")).toMatch(/^text\/event-stream/);
+		return response;
+	}
+
+	it("holds a few open streams per user; one more is refused until one ends, and other users are not affected", async () => {
+		const person = await newUser();
+		const user = (await grantOf(person)).accessToken;
+		const other = (await grantOf(await newUser())).accessToken;
+		const held: Response[] = [];
+		for (let i = 0; i < MAX_LISTEN_STREAMS_PER_USER; i++) held.push(expectStream(await listen(user)));
+		expectOverLimit(await replyOf(await listen(user)), "MAX_LISTEN_STREAMS_PER_USER");
+		// The same user through another client (grant) shares the user's places.
+		expectOverLimit(await replyOf(await listen((await grantOf(person)).accessToken)), "MAX_LISTEN_STREAMS_PER_USER");
+
+		const others = expectStream(await listen(other));
+		await others.body?.cancel();
+
+		// A client that goes away frees its place at once.
+		await held.pop()?.body?.cancel();
+		held.push(expectStream(await listen(user)));
+		expectOverLimit(await replyOf(await listen(user)), "MAX_LISTEN_STREAMS_PER_USER");
+		for (const response of held) await response.body?.cancel();
+		const again = expectStream(await listen(user));
+		await again.body?.cancel();
+	});
+
+	it("takes no place for a listen request that is refused", async () => {
+		const user = (await grantOf(await newUser())).accessToken;
+		for (let i = 0; i <= MAX_LISTEN_STREAMS_PER_USER; i++) {
+			const refused = await listen(user, "not a filter");
+			expect(refused.headers.get("Content-Type")).not.toMatch(/event-stream/);
+			await refused.text();
+		}
+		const held: Response[] = [];
+		for (let i = 0; i < MAX_LISTEN_STREAMS_PER_USER; i++) held.push(expectStream(await listen(user)));
+		for (const response of held) await response.body?.cancel();
 	});
 });
 

@@ -36,6 +36,7 @@ import { type Infer, type Shape, type ToolContext, type ToolDefinition, type Too
 import { ConfirmationPending, invokeTool } from "../invoke";
 import { mayListRestrictedTools, mustKeepToPublicRepositories, visiblePrompts, visibleResources, visibleTools } from "../policy";
 import { toolByName } from "../registry";
+import { serveListen } from "./listen-streams";
 
 /** What the guard hands the lane for one request. */
 export interface StatelessRequest {
@@ -123,6 +124,8 @@ interface LaneRequest extends StatelessRequest {
 	calledTool: ToolDefinition | undefined;
 	/** A completion/complete: the only request whose completers read the caller. */
 	completes: boolean;
+	/** A subscriptions/listen: a stream held open, a few per user (listen-streams.ts). */
+	listens: boolean;
 }
 
 /** Serves one 2026-07-28 request (the guard has authenticated and checked it). */
@@ -136,19 +139,21 @@ export function serveStateless(request: Request, parsedBody: unknown, lane: Stat
 		extra: { [LANE_KEY]: laneRequest },
 	};
 	const serve = () => handler.fetch(request, { authInfo, parsedBody });
+	if (laneRequest.listens) return serveListen(lane.caller.user.id, serve);
 	if (!laneRequest.completes) return serve();
 	// Completers (completions.ts) read the caller from here: the SDK gives them no request context.
 	return withCompletionContext(contextFor(lane.caller, lane.env, readConfig(lane.env)), serve);
 }
 
-type Needs = Pick<LaneRequest, "listsTools" | "calledTool" | "completes">;
+type Needs = Pick<LaneRequest, "listsTools" | "calledTool" | "completes" | "listens">;
 
 /** What the server built for this request needs: the tool list, one tool, completers, or none. */
 function whatItNeeds(body: unknown): Needs {
-	const none: Needs = { listsTools: false, calledTool: undefined, completes: false };
+	const none: Needs = { listsTools: false, calledTool: undefined, completes: false, listens: false };
 	if (typeof body !== "object" || body === null || !("method" in body)) return none;
 	if (body.method === "tools/list") return { ...none, listsTools: true };
 	if (body.method === "completion/complete") return { ...none, completes: true };
+	if (body.method === "subscriptions/listen") return { ...none, listens: true };
 	if (body.method !== "tools/call" || !("params" in body) || typeof body.params !== "object" || body.params === null) return none;
 	const name = "name" in body.params ? body.params.name : undefined;
 	return { ...none, calledTool: typeof name === "string" ? toolByName(name) : undefined };
