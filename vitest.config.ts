@@ -78,6 +78,9 @@ export default defineConfig({
 								ALLOWED_HOSTS: "*.example.com",
 								// The write tools are limited to members of octo-org (octocat is one; hubot is not).
 								ALLOWED_GITHUB_ORGS: "octo-org",
+								// And to these logins, which no stand-in user has: guard.test.ts gives them to
+								// accounts of its own to show a login held by the account that first used it.
+								ALLOWED_GITHUB_LOGINS: "Pin-Legacy-Mcp,Pin-Legacy-Sse,Pin-Modern",
 							},
 							ratelimits: {
 								// A limit small and short enough to exhaust and outlast in a test

@@ -9,7 +9,7 @@ import { describeGithubError } from "../github/client";
 import type { AuditSink } from "./audit";
 import type { Infer, Shape, ToolContext, ToolDefinition, ToolResult } from "./define";
 import { isWriteTool } from "./define";
-import { isRestricted, mayUseRestrictedTools, toolInView, type WriteAllowList } from "./policy";
+import { type AllowList, isRestricted, mayUseRestrictedTools, toolInView } from "./policy";
 import { errorResult } from "./results";
 import { WRITE_STATUSES, type WriteStatus } from "./tools/write-status";
 
@@ -26,7 +26,7 @@ export class ConfirmationPending extends Error {
 }
 
 export interface InvokeOptions {
-	allowList: WriteAllowList;
+	allowList: AllowList;
 	audit: AuditSink;
 }
 

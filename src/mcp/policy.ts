@@ -7,7 +7,8 @@
  * 2. view: the toolsets the client chose, and read-only mode, which hides every write tool
  *    whatever the scopes (narrowing never widens: a tool outside the token's scopes stays out);
  * 3. allow-list: restricted (write) tools only for ALLOWED_GITHUB_LOGINS / ALLOWED_GITHUB_ORGS,
- *    when either is set. Organisation membership is read from GitHub with the caller's token
+ *    when either is set. A login counts only for the account that first used it here
+ *    (login-pins.ts). Organisation membership is read from GitHub with the caller's token
  *    (GitHub lists private memberships only with read:org, so by default public ones count).
  *
  * And which repositories: private ones only with github:private (mustKeepToPublicRepositories).
@@ -16,11 +17,21 @@ import type { Octokit } from "@octokit/core";
 import type { GitHubConfig } from "../config";
 import type { Caller } from "./caller";
 import { isWriteTool, type ResourceDefinition, type ToolDefinition } from "./define";
+import { type LoginPins, loginPins } from "./login-pins";
 import { PROMPTS, RESOURCES, TOOLS } from "./registry";
 
 export interface WriteAllowList {
 	logins: string[];
 	orgs: string[];
+}
+
+/** The allow-list as the checks use it: the configured names, and which account holds each login. */
+export interface AllowList extends WriteAllowList {
+	pins: LoginPins;
+}
+
+export function allowListOf(config: { writeAllowList: WriteAllowList }, kv: KVNamespace): AllowList {
+	return { ...config.writeAllowList, pins: loginPins(kv) };
 }
 
 export function isRestricted(allowList: WriteAllowList): boolean {
@@ -66,10 +77,11 @@ export function visiblePrompts() {
  * Whether this user may use the restricted tools. Throws GitHub's error when GitHub cannot tell
  * (down, rate limited, the token refused): each caller decides how to fail closed.
  */
-export async function mayUseRestrictedTools(allowList: WriteAllowList, caller: Caller | null, github: () => Octokit): Promise<boolean> {
+export async function mayUseRestrictedTools(allowList: AllowList, caller: Caller | null, github: () => Octokit): Promise<boolean> {
 	if (!isRestricted(allowList)) return true;
 	if (caller === null) return false;
-	if (allowList.logins.includes(caller.user.login.toLowerCase())) return true;
+	const login = caller.user.login.toLowerCase();
+	if (allowList.logins.includes(login) && (await allowList.pins.holds(login, caller.user.id))) return true;
 	if (allowList.orgs.length === 0) return false;
 	const { data } = await github().request("GET /user/orgs", { per_page: 100 });
 	const orgs = data.map((org) => org.login.toLowerCase());
@@ -81,7 +93,7 @@ export async function mayUseRestrictedTools(allowList: WriteAllowList, caller: C
 const LISTING_TTL_MS = 60_000;
 const listingCache = new Map<string, { allowed: boolean; at: number }>();
 
-export async function mayListRestrictedTools(allowList: WriteAllowList, caller: Caller | null, github: () => Octokit): Promise<boolean> {
+export async function mayListRestrictedTools(allowList: AllowList, caller: Caller | null, github: () => Octokit): Promise<boolean> {
 	if (!isRestricted(allowList)) return true;
 	if (caller === null) return false;
 	const key = `${caller.user.id}\n${allowList.logins.join(",")}\n${allowList.orgs.join(",")}`;

@@ -11,6 +11,7 @@ import { CANNOT_CONFIRM } from "./confirm";
 import { stateCounter, type ToolContext } from "./define";
 import type { SessionState } from "./lanes/agent";
 import { registerOnV1 } from "./lanes/register-v1";
+import { NO_LOGIN_PINS } from "./login-pins";
 import { visibleResources, visibleTools } from "./policy";
 import { PROMPTS } from "./registry";
 
@@ -34,7 +35,7 @@ export class PublicMcpAgent extends McpAgent<Env, SessionState, Record<string, n
 			this.server,
 			{ tools: visibleTools(null, false), resources: visibleResources(null), prompts: PROMPTS.filter(() => false) },
 			() => context,
-			() => ({ allowList: { logins: [], orgs: [] }, audit: async () => {} }),
+			() => ({ allowList: { logins: [], orgs: [], pins: NO_LOGIN_PINS }, audit: async () => {} }),
 		);
 	}
 }

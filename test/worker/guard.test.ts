@@ -198,6 +198,56 @@ describe("the write allow-list, asked again on every call", () => {
 	);
 });
 
+describe("an allow-listed login, held by the account that first used it", () => {
+	const restricted = TOOLS.filter((tool) => tool.restricted);
+	const REFUSED = "limited to allowed GitHub accounts";
+	/** ALLOWED_GITHUB_LOGINS of the worker test env (vitest.config.ts): one login per lane, with a fixed account id. */
+	const PINNED = {
+		"legacy-mcp": ["pin-legacy-mcp", "4100000001"],
+		"legacy-sse": ["pin-legacy-sse", "4100000002"],
+		modern: ["pin-modern", "4100000003"],
+	};
+
+	/** What an account sees and gets on one lane: the tools listed, and each restricted tool's answer. */
+	async function tryRestricted(lane: (typeof WIRE_LANES)[number], accessToken: string) {
+		const raw = await openRawLane(lane, { send, origin: ORIGIN, token: accessToken });
+		const listed = (await raw.request("tools/list")).message?.result?.tools as { name: string }[];
+		const calls: string[] = [];
+		for (const tool of restricted) {
+			const reply = await raw.request("tools/call", { name: tool.name, arguments: { ...tool.example, repo: "scratch-login-pin" } });
+			calls.push(JSON.stringify(reply.message ?? reply.body));
+		}
+		await raw.close();
+		return { listed: listed.map((tool) => tool.name), calls };
+	}
+
+	it.each(WIRE_LANES)("%s: another account under that login later (renamed away, then taken) gets no restricted tool", async (lane) => {
+		const [login = "", id = ""] = PINNED[lane];
+		// The GitHub token of a stand-in user in no organisation: the login alone must decide.
+		const holder = await createStandInUser(standIn().baseUrl, { orgs: [] });
+		const githubToken = await mintGithubToken(standIn().baseUrl, holder.login);
+		const upstream = { accessToken: githubToken, scopes: ["read:user", "user:email", "repo"] };
+		const owner = { id, login, name: null, email: null };
+		// GitHub ids are never reused: the newcomer has another one, and the same login.
+		const newcomer = { ...owner, id: String(Number(id) + 7_000_000) };
+		const ownerToken = (await issueTokens(grantProps(owner, upstream))).accessToken;
+		const newcomerToken = (await issueTokens(grantProps(newcomer, upstream))).accessToken;
+
+		const first = await tryRestricted(lane, ownerToken);
+		for (const tool of restricted) expect(first.listed).toContain(tool.name);
+		for (const call of first.calls) expect(call).not.toContain(REFUSED);
+
+		const taken = await tryRestricted(lane, newcomerToken);
+		for (const tool of restricted) expect(taken.listed).not.toContain(tool.name);
+		for (const call of taken.calls) expect(call).toContain(REFUSED);
+		expect(await standInWrites(standIn().baseUrl, githubToken)).toHaveLength(0);
+
+		// The first account keeps its place.
+		const again = await tryRestricted(lane, ownerToken);
+		for (const tool of restricted) expect(again.listed).toContain(tool.name);
+	});
+});
+
 describe("the body limit, on every lane", () => {
 	const padded = (bytes: number) => {
 		const shell = JSON.stringify({

@@ -37,7 +37,7 @@ import { CALLER_HEADER, type Caller, decodeCaller, GrantRefSchema } from "../cal
 import { withCompletionContext } from "../completions";
 import { CANNOT_CONFIRM, confirmationSchema, interpretAnswer, NO_ANSWER } from "../confirm";
 import { stateCounter, type ToolContext } from "../define";
-import { mayListRestrictedTools, mustKeepToPublicRepositories, toolInView, visibleResources } from "../policy";
+import { allowListOf, mayListRestrictedTools, mustKeepToPublicRepositories, toolInView, visibleResources } from "../policy";
 import { PROMPTS, RESOURCES, TOOLS } from "../registry";
 import { COUNTER_URI } from "../resources/counter";
 import { type RegisteredV1, registerOnV1, type V1Extra } from "./register-v1";
@@ -156,7 +156,7 @@ export class GitHubMcpAgent extends McpAgent<Env, SessionState, SessionProps> {
 			(extra) => this.#context(extra),
 			() => {
 				const config = readConfig(this.env);
-				return { allowList: config.writeAllowList, audit: auditSink(this.env, config, "session") };
+				return { allowList: allowListOf(config, this.env.OAUTH_KV), audit: auditSink(this.env, config, "session") };
 			},
 		);
 	}
@@ -256,7 +256,7 @@ export class GitHubMcpAgent extends McpAgent<Env, SessionState, SessionProps> {
 		// rest never wait for GitHub here.
 		if (messages.some((message) => message.method === "tools/list")) {
 			const config = readConfig(this.env);
-			this.#restrictedAllowed = await mayListRestrictedTools(config.writeAllowList, caller, () => this.#github(caller));
+			this.#restrictedAllowed = await mayListRestrictedTools(allowListOf(config, this.env.OAUTH_KV), caller, () => this.#github(caller));
 		}
 		const called = calledTools(messages);
 		let changed = false;

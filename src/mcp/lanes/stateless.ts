@@ -34,7 +34,14 @@ import { withCompletionContext } from "../completions";
 import { CANNOT_CONFIRM, confirmationSchema, type ElicitAnswer, interpretAnswer } from "../confirm";
 import { type Infer, type Shape, type ToolContext, type ToolDefinition, type ToolResult, templateVariables } from "../define";
 import { ConfirmationPending, invokeTool } from "../invoke";
-import { mayListRestrictedTools, mustKeepToPublicRepositories, visiblePrompts, visibleResources, visibleTools } from "../policy";
+import {
+	allowListOf,
+	mayListRestrictedTools,
+	mustKeepToPublicRepositories,
+	visiblePrompts,
+	visibleResources,
+	visibleTools,
+} from "../policy";
 import { toolByName } from "../registry";
 import { serveListen } from "./listen-streams";
 
@@ -178,14 +185,15 @@ async function buildServer({ caller, env, listsTools, calledTool }: LaneRequest)
 		},
 	);
 	const github = () => githubFor(caller, env, config);
-	const invokeOptions = { allowList: config.writeAllowList, audit: auditSink(env, config, "stateless") };
+	const allowList = allowListOf(config, env.OAUTH_KV);
+	const invokeOptions = { allowList, audit: auditSink(env, config, "stateless") };
 	// A call registers the tool it names, whether or not this connection may see it: invoke.ts then
 	// checks scope, view and allow-list afresh and refuses (and audits) a hidden one, instead of the
 	// SDK answering "no such tool" unrecorded. Only a listing asks the allow-list (a GitHub request,
 	// cached briefly); add, whoami and the rest reach neither GitHub nor a Durable Object for it.
 	const tools = calledTool
 		? [calledTool]
-		: visibleTools(caller, listsTools ? await mayListRestrictedTools(config.writeAllowList, caller, github) : false);
+		: visibleTools(caller, listsTools ? await mayListRestrictedTools(allowList, caller, github) : false);
 
 	for (const tool of tools) {
 		server.registerTool(
