@@ -5,7 +5,7 @@
  *
  * Set up:   POST /_standin/users, /_standin/tokens, /_standin/app-tokens, /_standin/orgs,
  *           /_standin/installations, /_standin/app-settings, /_standin/faults (DELETE clears),
- *           /_standin/token-endpoint, DELETE /_standin/refresh-tokens/{token}
+ *           /_standin/token-endpoint, /_standin/transfers, DELETE /_standin/refresh-tokens/{token}
  * Read:     GET /_standin/requests, /_standin/writes, /_standin/refreshes,
  *           /_standin/presented-tokens, /_standin/health (and GET of the settings above)
  *
@@ -19,6 +19,7 @@
  *   installations  { owner, installed }                        → { owners }
  *   token-endpoint { login, down }                            → { login, down } (down: the token endpoint
  *                                                               answers that login's exchanges and refreshes with 502)
+ *   transfers      { owner, repo, number, toOwner, toRepo, toPrivate? } → 201 { number, repositoryId }
  *   faults         { login?, latencyMs, latencyJitterMs, serverErrorRate, resetRate, rateLimitRate,
  *                    retryAfterSeconds, seed }                 → { faults }; DELETE ?login= clears one
  */
@@ -172,6 +173,22 @@ export function controlRoutes(state) {
 				if (!user || !Array.isArray(body.orgs)) return badRequest(ctx, "login must be a stand-in user and orgs a list");
 				store.setOrgs(user, body.orgs.map(String));
 				sendJson(ctx.res, 204);
+			},
+		],
+		[
+			// Transfers an issue to another repository (made private with `toPrivate`): its old address
+			// then redirects, as on GitHub. Scratch repositories of a stand-in user exist on first use.
+			"POST",
+			"/transfers",
+			(ctx) => {
+				const body = input(ctx);
+				const from = store.findRepo(String(body.owner ?? ""), String(body.repo ?? ""));
+				const to = store.findRepo(String(body.toOwner ?? ""), String(body.toRepo ?? ""));
+				if (!from || !to || from === to) return badRequest(ctx, "owner/repo and toOwner/toRepo must be two repositories of stand-in users");
+				if (body.toPrivate === true) store.setPrivate(to, true);
+				const moved = store.transferIssue(from, Number(body.number), to);
+				if (!moved) return badRequest(ctx, `${from.full_name} has no issue ${String(body.number)}`);
+				sendJson(ctx.res, 201, { number: moved.number, repositoryId: to.id });
 			},
 		],
 		["GET", "/faults", ({ res, url }) => sendJson(res, 200, { faults: faults.get(url.searchParams.get("login") ?? undefined) })],

@@ -34,11 +34,41 @@ const canWrite = (token, repo) =>
 	// A GitHub App token reaches this point only for a repository where the app is installed.
 	token.kind === "app" || token.scopes.includes("repo") || (!repo.private && token.scopes.includes("public_repo"));
 
+/**
+ * The repository a route names, by `{owner}/{repo}` or by `{id}` (/repositories/{id}, where
+ * GitHub's redirects lead), if this token may see it.
+ * @param {ApiContext} api
+ */
+function routeRepo(api) {
+	if (api.params.id === undefined) return visibleRepo(api, api.params.owner, api.params.repo);
+	const byId = /^[1-9][0-9]*$/.test(api.params.id) ? api.state.store.findRepoById(Number(api.params.id)) : undefined;
+	return byId && visibleRepo(api, byId.owner.login, byId.name);
+}
+
 /** @param {ApiContext} api */
 function issueOf(api) {
-	const repo = visibleRepo(api, api.params.owner, api.params.repo);
+	const repo = routeRepo(api);
 	const issue = repo && api.state.store.findIssue(repo, Number(api.params.number));
 	return repo && issue ? { repo, issue } : undefined;
+}
+
+/**
+ * An issue that was transferred away: like GitHub, its old address answers with a redirect to
+ * /repositories/{id}/issues/{number} (301 for a read, 307 for a write, so a client that follows
+ * it sends the write again there). True when it answered.
+ * @param {ApiContext} api @param {string} [below] what follows the issue in the path
+ */
+function redirectedIssue(api, below = "") {
+	const repo = routeRepo(api);
+	const moved = repo && api.state.store.transferredTo(repo, Number(api.params.number));
+	if (!moved) return false;
+	const location = `${api.state.store.baseUrl}${API_PREFIX}/repositories/${moved.repo.id}/issues/${moved.number}${below}`;
+	api.send(
+		api.req.method === "GET" ? 301 : 307,
+		{ message: "Moved Permanently", url: location, documentation_url: DOCS },
+		{ Location: location },
+	);
+	return true;
 }
 
 /**
@@ -110,7 +140,7 @@ function listRepos({ state, url, token, user, page, invalid }) {
 
 /** @param {ApiContext} api */
 function getRepo(api) {
-	const repo = visibleRepo(api, api.params.owner, api.params.repo);
+	const repo = routeRepo(api);
 	if (!repo) return api.notFound();
 	api.send(200, {
 		...repo,
@@ -206,21 +236,21 @@ function createIssue(api) {
 /** @param {ApiContext} api */
 function getIssue(api) {
 	const found = issueOf(api);
-	if (!found) return api.notFound();
+	if (!found) return redirectedIssue(api) || api.notFound();
 	api.send(200, found.issue);
 }
 
 /** @param {ApiContext} api */
 function listComments(api) {
 	const found = issueOf(api);
-	if (!found) return api.notFound();
+	if (!found) return redirectedIssue(api, "/comments") || api.notFound();
 	api.page(api.state.store.commentsOf(found.issue));
 }
 
 /** @param {ApiContext} api */
 function createComment(api) {
 	const found = issueOf(api);
-	if (!found) return api.notFound();
+	if (!found) return redirectedIssue(api, "/comments") || api.notFound();
 	if (!canWrite(api.token, found.repo)) return api.forbidden();
 	const input = parseJson(api.body);
 	if (!input || typeof input.body !== "string" || input.body.trim() === "") {
@@ -347,6 +377,10 @@ export function restRoutes(state) {
 		["POST", "/repos/{owner}/{repo}/issues/{number}/comments", createComment],
 		["GET", "/repos/{owner}/{repo}/contents", getContents],
 		["GET", "/repos/{owner}/{repo}/contents/{path*}", getContents],
+		["GET", "/repositories/{id}", getRepo],
+		["GET", "/repositories/{id}/issues/{number}", getIssue],
+		["GET", "/repositories/{id}/issues/{number}/comments", listComments],
+		["POST", "/repositories/{id}/issues/{number}/comments", createComment],
 		["*", "", (api) => api.notFound()],
 		["*", "/{rest*}", (api) => api.notFound()],
 	];

@@ -47,6 +47,8 @@ export function createStore(options = {}) {
 	const issues = new Map();
 	/** Comments per issue id. @type {Map<number, Comment[]>} */
 	const comments = new Map();
+	/** Issues transferred away: where `owner/name#number` (lower-cased) is now. @type {Map<string, { repo: Repo, number: number }>} */
+	const transferred = new Map();
 	/** Organisation memberships changed through /_standin/orgs, per login. @type {Map<string, string[]>} */
 	const memberships = new Map();
 	/** Owners (lower-cased) whose accounts the GitHub App is installed on. */
@@ -156,6 +158,41 @@ export function createStore(options = {}) {
 			scratchRepos.set(fullName, repo);
 			return repo;
 		},
+
+		/** A repository by its id, as GitHub's /repositories/{id} finds it. @param {number} id @returns {Repo | undefined} */
+		findRepoById: (id) => repos.find((repo) => repo.id === id) ?? [...scratchRepos.values()].find((repo) => repo.id === id),
+
+		/** @param {Repo} repo @param {boolean} value */
+		setPrivate(repo, value) {
+			repo.private = value;
+			repo.visibility = value ? "private" : "public";
+		},
+
+		/**
+		 * Moves an issue to another repository, as GitHub's "Transfer issue" does: it gets the next
+		 * number there, and the old address answers with a redirect to the new one.
+		 * @param {Repo} from @param {number} number @param {Repo} to @returns {Issue | undefined}
+		 */
+		transferIssue(from, number, to) {
+			const list = store.issuesOf(from);
+			const index = list.findIndex((issue) => issue.number === number);
+			const issue = list[index];
+			if (!issue) return undefined;
+			list.splice(index, 1);
+			const target = store.issuesOf(to);
+			const moved = makeIssue(to.full_name, target.length + 1, {
+				title: issue.title,
+				body: issue.body,
+				user: /** @type {User} */ (/** @type {unknown} */ (issue.user)),
+				created: issue.created_at,
+			});
+			target.push(moved);
+			transferred.set(lower(`${from.full_name}#${number}`), { repo: to, number: moved.number });
+			return moved;
+		},
+
+		/** Where a transferred issue is now. @param {Repo} from @param {number} number */
+		transferredTo: (from, number) => transferred.get(lower(`${from.full_name}#${number}`)),
 
 		/** The seeded repositories `login` owns (scratch ones are never listed). @param {string} login */
 		ownedRepos: (login) => repos.filter((repo) => lower(repo.owner.login) === lower(login)),

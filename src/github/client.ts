@@ -9,7 +9,10 @@
  * - a path check: the URL that goes out must be the URL the route names, with every argument
  *   inside its own path segment (no `.`/`..` segment, encoded or not, can move the request to
  *   another endpoint);
- * - conditional requests from a response cache (If-None-Match / 304), when the lane has one.
+ * - conditional requests from a response cache (If-None-Match / 304), when the lane has one;
+ * - redirects (a transferred issue, a renamed repository): a write never follows one (fetch would
+ *   send it again elsewhere, or turn it into a GET and report success), and a connection kept to
+ *   public repositories follows a read's only after checking the repository it leads to.
  */
 import { Octokit } from "@octokit/core";
 import { RequestError } from "@octokit/request-error";
@@ -85,6 +88,19 @@ export class IncompleteGithubAnswerError extends Error {
 	override readonly name = "IncompleteGithubAnswerError";
 }
 
+/** GitHub answered a write with a redirect (the resource moved): nothing was sent to the new place. */
+export class GithubRedirectError extends Error {
+	override readonly name = "GithubRedirectError";
+}
+
+/** A search a public-only connection cannot send: its operators could undo `is:public`. */
+export class UnsafeSearchQueryError extends Error {
+	override readonly name = "UnsafeSearchQueryError";
+}
+
+/** How many redirects one read may follow. */
+const MAX_REDIRECTS = 3;
+
 /** The media types Octokit parses as JSON (application/json, application/*+json). */
 const JSON_MEDIA_TYPE = /^application\/(?:[\w.-]+\+)?json\s*(?:;|$)/i;
 
@@ -100,6 +116,8 @@ export function createGithubClient(options: GithubClientOptions): Octokit {
 
 	/** Each repository's visibility check (owner/name, lower-cased), asked once per client. */
 	const privateRepositories = new Map<string, Promise<false>>();
+	/** Answers that came from elsewhere (a redirect): not kept under the URL that was asked. */
+	const notCached = new WeakSet<object>();
 
 	octokit.hook.wrap("request", async (request, requestOptions) => {
 		if (options.publicRepositoriesOnly) keepToPublicListings(requestOptions);
@@ -107,13 +125,17 @@ export function createGithubClient(options: GithubClientOptions): Octokit {
 		assertSafeParameters(requestOptions);
 		assertSafePath(url, apiPath);
 
+		// fetch follows redirects by itself unless told not to: only a read on a connection that may
+		// see every repository the token can lets it.
+		const followsRedirects = requestOptions.method === "GET" && !options.publicRepositoriesOnly;
 		const send = async (token: string) => {
 			const signal = AbortSignal.any([AbortSignal.timeout(timeoutMs), ...(options.signal ? [options.signal] : [])]);
 			const response = await request({
 				...requestOptions,
 				headers: { ...requestOptions.headers, authorization: `token ${token}` },
-				request: { ...requestOptions.request, signal },
+				request: { ...requestOptions.request, signal, ...(followsRedirects ? {} : { redirect: "manual" }) },
 			});
+			if (response.status >= 300 && response.status < 400) return redirected(response);
 			// Octokit reads the body after the headers, and when that read fails (the timeout fires,
 			// the connection breaks) or the JSON does not parse, it returns the text it got ("" or a
 			// fragment) as the data of a successful response. No tool may read that as GitHub's
@@ -143,14 +165,38 @@ export function createGithubClient(options: GithubClientOptions): Octokit {
 			// GET of the repository itself, through this client (which checks that answer below).
 			let isPrivate = privateRepositories.get(repository.key);
 			if (!isPrivate) {
-				isPrivate = octokit.request("GET /repos/{owner}/{repo}", { owner: repository.owner, repo: repository.repo }).then(() => false);
+				isPrivate = octokit.request(`GET ${repository.itselfPath}`).then(() => false);
 				privateRepositories.set(repository.key, isPrivate);
 			}
 			await isPrivate;
 		}
 		const response = await conditional();
-		if (repository?.itself && (response.data as { private?: unknown }).private !== false) throw new PrivateRepositoryError(repository.name);
+		if (repository?.itself && (response.data as { private?: unknown }).private !== false) {
+			const fullName = (response.data as { full_name?: unknown }).full_name;
+			throw new PrivateRepositoryError(typeof fullName === "string" ? fullName : repository.name);
+		}
 		return response;
+
+		/**
+		 * GitHub answered with a redirect, which fetch did not follow. A write is not sent again
+		 * (GitHub did not do it here). A read of a public-only connection follows it as a request of
+		 * its own through this client, so the repository it leads to is checked like any other.
+		 */
+		async function redirected(response: { status: number; headers: Record<string, string | number | undefined> }) {
+			const location = response.headers.location;
+			if (requestOptions.method !== "GET") throw new GithubRedirectError(`GitHub answered ${response.status}: the resource has moved`);
+			const hops = Number((requestOptions.request as { redirectsFollowed?: number } | undefined)?.redirectsFollowed ?? 0);
+			if (typeof location !== "string" || hops >= MAX_REDIRECTS)
+				throw new GithubRedirectError(`GitHub answered ${response.status} without a usable place`);
+			const target = new URL(location, url);
+			if (target.origin !== new URL(options.apiUrl).origin) throw new UnsafeGithubPathError("GitHub redirected the request out of the API");
+			const followed = await octokit.request(`GET ${target.href}`, {
+				headers: { accept: requestOptions.headers.accept },
+				request: { redirectsFollowed: hops + 1 },
+			});
+			notCached.add(followed);
+			return followed;
+		}
 
 		async function conditional() {
 			if (!options.cache || requestOptions.method !== "GET") return withAuth();
@@ -162,7 +208,8 @@ export function createGithubClient(options: GithubClientOptions): Octokit {
 				const response = await withAuth();
 				const etag = response.headers.etag;
 				const body = JSON.stringify(response.data);
-				if (etag && body.length <= MAX_CACHED_BODY) await options.cache.set(url, { etag, body, link: response.headers.link ?? null });
+				if (etag && body.length <= MAX_CACHED_BODY && !notCached.has(response))
+					await options.cache.set(url, { etag, body, link: response.headers.link ?? null });
 				return response;
 			} catch (error) {
 				if (cached && error instanceof RequestError && error.status === 304) {
@@ -190,16 +237,34 @@ function keepToPublicListings(requestOptions: { url?: string; visibility?: unkno
 		if (requestOptions.visibility === "private") throw new PrivateRepositoryError(null);
 		requestOptions.visibility = "public";
 	}
-	if (requestOptions.url === "/search/issues" && typeof requestOptions.q === "string") requestOptions.q = `${requestOptions.q} is:public`;
+	if (requestOptions.url === "/search/issues" && typeof requestOptions.q === "string") {
+		// GitHub's search reads AND, OR, NOT and parentheses as operators: `is:private OR x` would
+		// leave `is:public` binding only to `x`. Such a query is not sent at all; the words are
+		// refused in any case and wherever a word could end (how GitHub splits words is its own).
+		if (/[()]/.test(requestOptions.q) || /\b(?:and|or|not)\b/i.test(requestOptions.q)) {
+			throw new UnsafeSearchQueryError("a public-only search may not use AND, OR, NOT or parentheses");
+		}
+		requestOptions.q = `${requestOptions.q} is:public`;
+	}
 }
 
-/** The repository a REST URL is about (`/repos/{owner}/{repo}…`), and whether it is the repository itself. */
-function repositoryOf(url: string, apiPath: string): { owner: string; repo: string; name: string; key: string; itself: boolean } | null {
+/**
+ * The repository a REST URL is about, by name (`/repos/{owner}/{repo}…`) or by id
+ * (`/repositories/{id}…`, where GitHub's redirects lead), the path of the repository itself, and
+ * whether the URL is the repository itself.
+ */
+function repositoryOf(url: string, apiPath: string): { name: string; key: string; itselfPath: string; itself: boolean } | null {
 	const path = new URL(url).pathname.slice(apiPath.length);
-	const [, first, owner, repo, ...rest] = path.split("/");
+	const [, first, ...rest] = path.split("/");
+	if (first === "repositories") {
+		const [id, ...below] = rest;
+		if (!id || !/^[1-9][0-9]{0,15}$/.test(id)) return null;
+		return { name: `repository ${id}`, key: `#${id}`, itselfPath: `/repositories/${id}`, itself: below.length === 0 };
+	}
+	const [owner, repo, ...below] = rest;
 	if (first !== "repos" || !owner || !repo) return null;
 	const name = `${decodeURIComponent(owner)}/${decodeURIComponent(repo)}`;
-	return { owner: decodeURIComponent(owner), repo: decodeURIComponent(repo), name, key: name.toLowerCase(), itself: rest.length === 0 };
+	return { name, key: name.toLowerCase(), itselfPath: `/repos/${owner}/${repo}`, itself: below.length === 0 };
 }
 
 /**
@@ -272,6 +337,18 @@ export function describeGithubError(
 	const write = options.write === true;
 	if (error instanceof UnsafeGithubPathError) {
 		return { status: "refused", text: `Could not ${action}: an argument is not a valid GitHub name or path. Nothing was sent to GitHub.` };
+	}
+	if (error instanceof UnsafeSearchQueryError) {
+		return {
+			status: "refused",
+			text: `Could not ${action}: this connection was not granted private repositories (the github:private scope), so its searches are kept to public ones and may not use AND, OR, NOT or parentheses. Nothing was sent to GitHub. Search again without them.`,
+		};
+	}
+	if (error instanceof GithubRedirectError) {
+		return {
+			status: "failed",
+			text: `Could not ${action}: GitHub answered that it has moved (an issue transferred to another repository, or a repository renamed). Nothing was written. Look it up again where it is now.`,
+		};
 	}
 	if (error instanceof PrivateRepositoryError) {
 		const what = error.repository ? `${error.repository} is a private repository, and this connection` : "This connection";

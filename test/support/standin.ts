@@ -97,6 +97,17 @@ export async function setStandInOrgs(baseUrl: string, login: string, orgs: strin
 	await standInCall(baseUrl, "POST", "/orgs", { login, orgs });
 }
 
+/**
+ * Transfers an issue to another repository of a stand-in user (made private with `toPrivate`), as
+ * GitHub's "Transfer issue" does: the old address then answers with a redirect to the new one.
+ */
+export async function transferStandInIssue(
+	baseUrl: string,
+	transfer: { owner: string; repo: string; number: number; toOwner: string; toRepo: string; toPrivate?: boolean },
+): Promise<{ number: number; repositoryId: number }> {
+	return standInCall(baseUrl, "POST", "/transfers", transfer);
+}
+
 /** A write (POST, PATCH, PUT, DELETE) that reached the stand-in's REST API, as the write log keeps it. */
 export interface StandInWrite {
 	at: string;
