@@ -1,6 +1,7 @@
 /**
  * Ending a grant from anywhere: the OAuth library revokes the grant with its access and refresh
- * tokens, and the grant's Durable Object deletes the grant's MCP sessions and stored tokens.
+ * tokens, the grant's Durable Object deletes the grant's MCP sessions and stored tokens, and the
+ * user's GitHub response cache is emptied.
  * Used when the user revokes a client on /connections, when a refresh token is reused, and when
  * the upstream refuses the grant for good (a dead GitHub refresh token), so the client signs in
  * again instead of looping. When the library ends a grant by itself (RFC 7009 revocation of a
@@ -11,7 +12,7 @@ import { getOAuthApi } from "@cloudflare/workers-oauth-provider";
 import { readConfig } from "../config";
 import type { GrantRef } from "../mcp/caller";
 import { createOAuthOptions } from "../oauth";
-import { grantStore } from "../state/stubs";
+import { grantStore, userStore } from "../state/stubs";
 
 type GrantOf = Pick<GrantRef, "userId" | "grantId">;
 
@@ -30,7 +31,11 @@ export async function grantExists(env: Env, grant: GrantOf): Promise<boolean> {
 
 /** The grant is gone from the library: delete its MCP sessions' storage and its stored tokens. */
 export async function endGrantState(env: Env, grant: GrantOf, reason: string): Promise<void> {
-	await grantStore(env, readConfig(env).jurisdiction, grant).end();
+	const { jurisdiction } = readConfig(env);
+	await grantStore(env, jurisdiction, grant).end();
+	// What the user's connections read from GitHub (2026-07-28 lane, per user) goes too: it may hold
+	// what only this grant could read, and a cache is only worth keeping while it saves requests.
+	await userStore(env, jurisdiction, grant.userId).cacheClear();
 	console.warn(JSON.stringify({ type: "grant_ended", reason, userId: grant.userId, grantId: grant.grantId }));
 }
 

@@ -62,8 +62,13 @@ export interface GithubClientOptions {
 /** GitHub took too long: reads can be retried, a write may or may not have happened. */
 export const GITHUB_TIMEOUT_MS = 15_000;
 
-/** Bodies larger than this are not cached (a file's contents, a long list). */
+/** Bodies larger than this (UTF-8 bytes) are not cached (a file's contents, a long list). */
 const MAX_CACHED_BODY = 256 * 1024;
+
+/** Whether a body is small enough to cache, in UTF-8 bytes (encoded only when its length leaves it open). */
+function fitsTheCache(body: string): boolean {
+	return body.length * 3 <= MAX_CACHED_BODY || new TextEncoder().encode(body).byteLength <= MAX_CACHED_BODY;
+}
 
 /** A request whose URL would not be the one its route names. Never sent. */
 export class UnsafeGithubPathError extends Error {
@@ -208,7 +213,7 @@ export function createGithubClient(options: GithubClientOptions): Octokit {
 				const response = await withAuth();
 				const etag = response.headers.etag;
 				const body = JSON.stringify(response.data);
-				if (etag && body.length <= MAX_CACHED_BODY && !notCached.has(response))
+				if (etag && fitsTheCache(body) && !notCached.has(response))
 					await options.cache.set(url, { etag, body, link: response.headers.link ?? null });
 				return response;
 			} catch (error) {

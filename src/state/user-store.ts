@@ -5,7 +5,8 @@
  * - counter: the demo counter of add_to_counter for 2026-07-28 clients (2025-era sessions keep
  *   their own, per session, in the McpAgent);
  * - github_cache: GitHub responses by URL for conditional requests (If-None-Match → 304 does not
- *   count against the rate limit), at most CACHE_ENTRIES;
+ *   count against the rate limit), at most CACHE_ENTRIES, none older than CACHE_MAX_AGE_DAYS, and
+ *   all deleted when any of the user's grants ends (what was read stays only while it helps);
  * - audit: every write-tool call (tool, target, outcome, client; never a token or the text
  *   written), kept AUDIT_RETENTION_DAYS, shown to the user on /connections.
  *
@@ -17,6 +18,8 @@ import type { CachedResponse } from "../github/client";
 
 /** How many GitHub responses a user's cache keeps. */
 const CACHE_ENTRIES = 200;
+/** How long a cached GitHub response is kept after it was stored. */
+const CACHE_MAX_AGE_DAYS = 7;
 /** How many audit entries are kept at most, whatever their age. */
 const AUDIT_ENTRIES = 1000;
 const DAY_MS = 24 * 60 * 60 * 1000;
@@ -68,7 +71,7 @@ export class UserStore extends DurableObject<Env> {
 		return row ? { etag: row.etag, body: row.body, link: row.link } : null;
 	}
 
-	cacheSet(url: string, entry: CachedResponse): void {
+	async cacheSet(url: string, entry: CachedResponse): Promise<void> {
 		this.ctx.storage.sql.exec(
 			`INSERT OR REPLACE INTO github_cache (url, etag, body, link, stored_at) VALUES (?, ?, ?, ?, ?)`,
 			url,
@@ -77,10 +80,14 @@ export class UserStore extends DurableObject<Env> {
 			entry.link,
 			Date.now(),
 		);
-		this.ctx.storage.sql.exec(
-			`DELETE FROM github_cache WHERE url NOT IN (SELECT url FROM github_cache ORDER BY stored_at DESC LIMIT ?)`,
-			CACHE_ENTRIES,
-		);
+		this.#pruneCache();
+		// Entries age out even when the user stops calling.
+		if ((await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(Date.now() + DAY_MS);
+	}
+
+	/** Forgets every cached GitHub response (one of the user's grants ended). */
+	cacheClear(): void {
+		this.ctx.storage.sql.exec(`DELETE FROM github_cache`);
 	}
 
 	async auditAppend(entry: AuditEntry, retentionDays: number): Promise<void> {
@@ -102,8 +109,20 @@ export class UserStore extends DurableObject<Env> {
 	override async alarm(): Promise<void> {
 		const retentionDays = (await this.ctx.storage.get<number>("retentionDays")) ?? 90;
 		this.#prune(retentionDays);
-		const remaining = this.ctx.storage.sql.exec<{ n: number }>(`SELECT COUNT(*) AS n FROM audit`).toArray()[0]?.n ?? 0;
+		this.#pruneCache();
+		const remaining =
+			this.ctx.storage.sql
+				.exec<{ n: number }>(`SELECT (SELECT COUNT(*) FROM audit) + (SELECT COUNT(*) FROM github_cache) AS n`)
+				.toArray()[0]?.n ?? 0;
 		if (remaining > 0) await this.ctx.storage.setAlarm(Date.now() + DAY_MS);
+	}
+
+	#pruneCache(): void {
+		this.ctx.storage.sql.exec(`DELETE FROM github_cache WHERE stored_at < ?`, Date.now() - CACHE_MAX_AGE_DAYS * DAY_MS);
+		this.ctx.storage.sql.exec(
+			`DELETE FROM github_cache WHERE url NOT IN (SELECT url FROM github_cache ORDER BY stored_at DESC LIMIT ?)`,
+			CACHE_ENTRIES,
+		);
 	}
 
 	#prune(retentionDays: number): void {

@@ -5,7 +5,7 @@
  * the cache per user in their UserStore, and no Durable Object at all on the path of a tool that
  * needs no state).
  */
-import { evictDurableObject, runInDurableObject } from "cloudflare:test";
+import { evictDurableObject, runDurableObjectAlarm, runInDurableObject } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it, vi } from "vitest";
 import { readConfig } from "../../src/config";
@@ -254,6 +254,25 @@ describe("the 2026-07-28 lane: no session", () => {
 		]);
 		await first.close();
 		await second.close();
+	});
+
+	it("keeps a cached GitHub response at most 7 days, even when the user stops calling", async () => {
+		const user = await newUser();
+		const client = await connect("modern", (await issueTokens(await userProps(user))).accessToken);
+		await client.callTool({ name: "get_repo", arguments: { owner: user.login, repo: "scratch-aging" } });
+		await client.close();
+		const stub = env.USER_STORE.get(env.USER_STORE.idFromName(`user:${user.id}`));
+		const count = () =>
+			runInDurableObject(stub, (_instance, state) => state.storage.sql.exec("SELECT url FROM github_cache").toArray().length);
+		expect(await count()).toBe(1);
+		// A day's check was scheduled with the entry; it keeps what is younger than 7 days.
+		expect(await runDurableObjectAlarm(stub)).toBe(true);
+		expect(await count()).toBe(1);
+		await runInDurableObject(stub, (_instance, state) => {
+			state.storage.sql.exec("UPDATE github_cache SET stored_at = ?", Date.now() - 7 * 24 * 60 * 60 * 1000 - 1000);
+		});
+		expect(await runDurableObjectAlarm(stub)).toBe(true);
+		expect(await count()).toBe(0);
 	});
 });
 

@@ -40,6 +40,17 @@ async function userWithTwoGrants() {
 	return { user, a: await grant(ALL_MCP_SCOPES), b: await grant(["github:read"]) };
 }
 
+/** The URLs in a user's GitHub response cache (UserStore). */
+async function cachedUrls(userId: string): Promise<string[]> {
+	const stub = env.USER_STORE.get(env.USER_STORE.idFromName(`user:${userId}`));
+	return runInDurableObject(stub, async (_instance, state) =>
+		state.storage.sql
+			.exec<{ url: string }>("SELECT url FROM github_cache")
+			.toArray()
+			.map((row) => row.url),
+	);
+}
+
 /** A client of another user. */
 async function otherUser() {
 	const user = await createStandInUser(standIn().baseUrl);
@@ -218,6 +229,28 @@ describe("when a grant ends, its sessions end", () => {
 				{ type: "text", text: "2" },
 			]);
 			for (const lane of [...lanes, other]) await lane.close();
+		},
+	);
+
+	// Found by review: the 2026-07-28 lane's per-user GitHub cache (private file contents and
+	// issues a github:private connection read) stayed after the user revoked every grant.
+	it.each<Ending>(["RFC 7009 revocation of the refresh token", "endGrant (connections page, reuse detection, upstream gone)"])(
+		"%s: the user's cached GitHub responses are deleted too",
+		async (how) => {
+			const { user, a, b } = await userWithTwoGrants();
+			const modern = await openRawLane("modern", { send, origin: ORIGIN, token: a.accessToken });
+			const read = await modern.request("tools/call", { name: "get_repo", arguments: { owner: user.login, repo: "scratch-cached" } });
+			expect(read.message?.result?.isError).toBeFalsy();
+			await modern.close();
+			expect(await cachedUrls(a.userId)).toContain(`${standIn().apiUrl}/repos/${user.login}/scratch-cached`);
+
+			await endGrantA(how, a);
+			expect(await cachedUrls(a.userId)).toEqual([]);
+			// The user's other grant still works, and fills the cache again.
+			const other = await openRawLane("modern", { send, origin: ORIGIN, token: b.accessToken });
+			await other.request("tools/call", { name: "get_repo", arguments: { owner: user.login, repo: "scratch-cached" } });
+			await other.close();
+			expect(await cachedUrls(a.userId)).toHaveLength(1);
 		},
 	);
 
