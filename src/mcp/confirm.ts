@@ -32,7 +32,10 @@ export interface ElicitAnswer {
 }
 
 /** What the user decided: accepted values (edits kept within each field's limit), or the result to return. */
-export function interpretAnswer<F extends Record<string, string>>(answer: unknown, request: ConfirmRequest<F>): Confirmation<F> {
+export function interpretAnswer<F extends Record<string, string>>(
+	answer: unknown,
+	request: ConfirmRequest<F>,
+): Confirmation<F> {
 	// A 2026-07-28 client sends the answer with its retry, as it likes: anything but an accept is
 	// no, and a malformed answer is a cancellation (never an error, never a write).
 	const { action, content: sent } = typeof answer === "object" && answer !== null ? (answer as Partial<ElicitAnswer>) : {};
