@@ -32,20 +32,14 @@ export interface ElicitAnswer {
 }
 
 /** What the user decided: accepted values (edits kept within each field's limit), or the result to return. */
-export function interpretAnswer<F extends Record<string, string>>(
-	answer: unknown,
-	request: ConfirmRequest<F>,
-): Confirmation<F> {
-	// A 2026-07-28 client sends the answer with its retry, as it likes: anything but an accept is
-	// no, and a malformed answer is a cancellation (never an error, never a write).
-	const { action, content: sent } = typeof answer === "object" && answer !== null ? (answer as Partial<ElicitAnswer>) : {};
-	if (action === "decline") {
+export function interpretAnswer<F extends Record<string, string>>(answer: ElicitAnswer, request: ConfirmRequest<F>): Confirmation<F> {
+	if (answer.action === "decline") {
 		return { confirmed: false, result: structuredResult("Nothing was written: the user declined.", { status: "declined" }) };
 	}
-	if (action !== "accept") {
+	if (answer.action !== "accept") {
 		return { confirmed: false, result: structuredResult("Nothing was written: the user cancelled.", { status: "cancelled" }) };
 	}
-	const content = typeof sent === "object" && sent !== null ? (sent as Record<string, unknown>) : {};
+	const content = typeof answer.content === "object" && answer.content !== null ? (answer.content as Record<string, unknown>) : {};
 	const values: Record<string, string> = {};
 	for (const [name, field] of Object.entries(request.fields)) {
 		const edited = content[name];

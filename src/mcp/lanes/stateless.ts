@@ -31,7 +31,7 @@ import { callerTokenSource } from "../../upstream/token-source";
 import { auditSink } from "../audit";
 import type { Caller } from "../caller";
 import { withCompletionContext } from "../completions";
-import { CANNOT_CONFIRM, confirmationSchema, interpretAnswer } from "../confirm";
+import { CANNOT_CONFIRM, confirmationSchema, type ElicitAnswer, interpretAnswer } from "../confirm";
 import { type Infer, type Shape, type ToolContext, type ToolDefinition, type ToolResult, templateVariables } from "../define";
 import { ConfirmationPending, invokeTool } from "../invoke";
 import {
@@ -283,7 +283,7 @@ function contextFor(caller: Caller, env: Env, config: Config, ctx?: ServerContex
 		async confirm(request) {
 			if (!ctx) return { confirmed: false, result: CANNOT_CONFIRM };
 			const answer = ctx.mcpReq.inputResponses?.[CONFIRM_KEY];
-			if (answer !== undefined) return interpretAnswer(answer, request);
+			if (answer !== undefined) return interpretAnswer(answer as ElicitAnswer, request);
 			// Capabilities travel with every 2026-07-28 request: ask only a client that can show a form.
 			const capabilities = (ctx.mcpReq.envelope as Record<string, unknown> | undefined)?.["io.modelcontextprotocol/clientCapabilities"];
 			const canElicit = typeof capabilities === "object" && capabilities !== null && "elicitation" in capabilities;
