@@ -116,7 +116,8 @@ export function createGithubClient(options: GithubClientOptions): Octokit {
 		// Octokit logs request failures through console by default; the tools report them instead.
 		log: { debug: () => {}, info: () => {}, warn: () => {}, error: () => {} },
 	});
-	const apiPath = new URL(options.apiUrl).pathname.replace(/\/+$/, "");
+	const api = new URL(options.apiUrl);
+	const apiPath = api.pathname.replace(/\/+$/, "");
 	const timeoutMs = options.timeoutMs ?? GITHUB_TIMEOUT_MS;
 
 	/** Each repository's visibility check (owner/name, lower-cased), asked once per client. */
@@ -194,7 +195,7 @@ export function createGithubClient(options: GithubClientOptions): Octokit {
 			if (typeof location !== "string" || hops >= MAX_REDIRECTS)
 				throw new GithubRedirectError(`GitHub answered ${response.status} without a usable place`);
 			const target = new URL(location, url);
-			if (target.origin !== new URL(options.apiUrl).origin) throw new UnsafeGithubPathError("GitHub redirected the request out of the API");
+			if (target.origin !== api.origin) throw new UnsafeGithubPathError("GitHub redirected the request out of the API");
 			const followed = await octokit.request(`GET ${target.href}`, {
 				headers: { accept: requestOptions.headers.accept },
 				request: { redirectsFollowed: hops + 1 },

@@ -7,11 +7,6 @@
  * purpose, delete its pin (`allow-login:<login>` in OAUTH_KV).
  */
 
-/** The OAUTH_KV key of a login's pin (logins are compared in lower case, as GitHub does). */
-export function loginPinKey(login: string): string {
-	return `allow-login:${login.toLowerCase()}`;
-}
-
 export interface LoginPins {
 	/** Whether the account `id` holds this allow-listed login here: the first one seen does, for good. */
 	holds(login: string, id: string): Promise<boolean>;
@@ -20,7 +15,8 @@ export interface LoginPins {
 export function loginPins(kv: KVNamespace): LoginPins {
 	return {
 		async holds(login, id) {
-			const key = loginPinKey(login);
+			// Logins are compared in lower case, as GitHub does.
+			const key = `allow-login:${login.toLowerCase()}`;
 			const pinned = await kv.get(key);
 			if (pinned === null) {
 				await kv.put(key, id);

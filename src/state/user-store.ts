@@ -81,8 +81,7 @@ export class UserStore extends DurableObject<Env> {
 			Date.now(),
 		);
 		this.#pruneCache();
-		// Entries age out even when the user stops calling.
-		if ((await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(Date.now() + DAY_MS);
+		await this.#checkAgainTomorrow();
 	}
 
 	/** Forgets every cached GitHub response (one of the user's grants ended). */
@@ -93,8 +92,7 @@ export class UserStore extends DurableObject<Env> {
 	async auditAppend(entry: AuditEntry, retentionDays: number): Promise<void> {
 		this.ctx.storage.sql.exec(`INSERT INTO audit (at, entry) VALUES (?, ?)`, entry.at, JSON.stringify(entry));
 		this.#prune(retentionDays);
-		// Entries age out even when the user stops calling: check again a day later.
-		if ((await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(Date.now() + DAY_MS);
+		await this.#checkAgainTomorrow();
 		await this.ctx.storage.put("retentionDays", retentionDays);
 	}
 
@@ -115,6 +113,11 @@ export class UserStore extends DurableObject<Env> {
 				.exec<{ n: number }>(`SELECT (SELECT COUNT(*) FROM audit) + (SELECT COUNT(*) FROM github_cache) AS n`)
 				.toArray()[0]?.n ?? 0;
 		if (remaining > 0) await this.ctx.storage.setAlarm(Date.now() + DAY_MS);
+	}
+
+	/** Audit and cache entries age out even when the user stops calling: the alarm checks daily. */
+	async #checkAgainTomorrow(): Promise<void> {
+		if ((await this.ctx.storage.getAlarm()) === null) await this.ctx.storage.setAlarm(Date.now() + DAY_MS);
 	}
 
 	#pruneCache(): void {
